@@ -1,0 +1,1 @@
+typedef int qlq_core_placeholder;

@@ -1,0 +1,2 @@
+/* placeholder until the loader lands */
+typedef int qlq_loader_placeholder;

@@ -1,0 +1,21 @@
+cmake_minimum_required(VERSION 3.25)
+# Fails the build when a file of the pure core includes anything but the C library.
+# Run as: cmake -DCORE_DIR=... -P check_core_includes.cmake
+set(allowed assert.h ctype.h errno.h float.h inttypes.h limits.h math.h stdarg.h stdbool.h stddef.h
+    stdint.h stdio.h stdlib.h string.h qlq_core.h)
+file(GLOB core_files "${CORE_DIR}/*.c" "${CORE_DIR}/*.h")
+set(bad "")
+foreach(f IN LISTS core_files)
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include")
+  foreach(line IN LISTS lines)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]([^>\"]+)[>\"].*" "\\1" inc "${line}")
+    get_filename_component(base "${inc}" NAME)
+    if(NOT base IN_LIST allowed AND NOT inc MATCHES "^[a-z_]+_internal\\.h$")
+      list(APPEND bad "${f}: #include <${inc}> is not part of the C library")
+    endif()
+  endforeach()
+endforeach()
+if(bad)
+  list(JOIN bad "\n" msg)
+  message(FATAL_ERROR "app/core must link nothing but libc:\n${msg}")
+endif()

@@ -1,0 +1,2 @@
+/* placeholder until storage lands */
+typedef int qlq_store_placeholder;

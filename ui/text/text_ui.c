@@ -1,0 +1,1 @@
+typedef int qlq_ui_text_placeholder;
