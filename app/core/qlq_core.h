@@ -159,6 +159,7 @@ typedef struct {
 typedef struct {
     int64_t idle_warning_ms; /* default 3 minutes */
     int64_t idle_timeout_ms; /* default 5 minutes */
+    int64_t thanks_ms;       /* the thank-you / declined screen clears itself after this; default 20 s */
 } qlq_config;
 
 void qlq_config_default(qlq_config *cfg);
