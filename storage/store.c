@@ -1,2 +1,0 @@
-/* placeholder until storage lands */
-typedef int qlq_store_placeholder;
