@@ -1,1 +1,169 @@
-int main(void) { return 1; }
+/*
+ * qlq-kiosk: the one place that wires the adapters together. Defaults are the embedded ones: a local
+ * SQLite file, no server, no network.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk.h"
+#include "log.h"
+#include "qlq_loader.h"
+
+#define DEFAULT_DB_DIR "/var/lib/qlq-kiosk"
+#define DEFAULT_DB DEFAULT_DB_DIR "/qlq-kiosk.db"
+
+typedef struct {
+    const char *ui;
+    const char *db;
+    const char *lang;
+    const char *assets;
+    qlq_config cfg;
+} options;
+
+static void usage(FILE *to)
+{
+    fputs("usage: qlq-kiosk [--ui text] [--db FILE] [--lang fr|en] [--assets DIR]\n"
+          "                 [--idle-warning SECONDS] [--idle-timeout SECONDS]\n"
+          "\n"
+          "Administers the EORTC QLQ-C30 questionnaire and stores every answer at once in a local\n"
+          "SQLite database (default " DEFAULT_DB ", or $QLQ_DB).\n"
+          "  --ui text        terminal front end with the `? ` line protocol (see ui/text/README.md)\n"
+          "  --lang fr|en     questionnaire language (default fr)\n"
+          "  --assets DIR     folder holding questionnaires/ (default: $QLQ_ASSETS_DIR, the installed copy)\n"
+          "  --idle-warning   seconds without input before the 'are you still there?' warning (default 180)\n"
+          "  --idle-timeout   seconds without input before the session is saved as incomplete and the\n"
+          "                   screen cleared (default 300)\n",
+          to);
+}
+
+static int parse_seconds(const char *flag, const char *value, int64_t *out_ms)
+{
+    char *end;
+    errno = 0;
+    long v = value ? strtol(value, &end, 10) : -1;
+    if (!value || errno || *end || v < 1 || v > 24 * 3600) {
+        fprintf(stderr, "qlq-kiosk: %s needs a number of seconds between 1 and 86400\n", flag);
+        return -1;
+    }
+    *out_ms = (int64_t)v * 1000;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options *o)
+{
+    memset(o, 0, sizeof *o);
+    qlq_config_default(&o->cfg);
+    o->lang = "fr";
+    o->db = getenv("QLQ_DB");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            exit(0);
+        } else if (strcmp(a, "--ui") == 0 && v) {
+            o->ui = v;
+        } else if (strcmp(a, "--db") == 0 && v) {
+            o->db = v;
+        } else if (strcmp(a, "--lang") == 0 && v) {
+            o->lang = v;
+        } else if (strcmp(a, "--assets") == 0 && v) {
+            o->assets = v;
+        } else if (strcmp(a, "--idle-warning") == 0) {
+            if (parse_seconds(a, v, &o->cfg.idle_warning_ms))
+                return -1;
+        } else if (strcmp(a, "--idle-timeout") == 0) {
+            if (parse_seconds(a, v, &o->cfg.idle_timeout_ms))
+                return -1;
+        } else {
+            fprintf(stderr, "qlq-kiosk: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return -1;
+        }
+        i++; /* every option takes a value */
+    }
+    if (o->cfg.idle_warning_ms >= o->cfg.idle_timeout_ms) {
+        fprintf(stderr, "qlq-kiosk: --idle-warning must be shorter than --idle-timeout\n");
+        return -1;
+    }
+    return 0;
+}
+
+/* The default database lives in a root-owned folder only the kiosk can read. */
+static const char *database_path(const options *o)
+{
+    if (o->db)
+        return o->db;
+    if (mkdir(DEFAULT_DB_DIR, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "qlq-kiosk: cannot create %s (%s); choose a database file with --db FILE\n",
+                DEFAULT_DB_DIR, strerror(errno));
+        return NULL;
+    }
+    return DEFAULT_DB;
+}
+
+static qlq_ui *choose_ui(const options *o, const qlq_questionnaire *q)
+{
+    if (o->ui && strcmp(o->ui, "text") != 0) {
+        fprintf(stderr, "qlq-kiosk: unknown front end '%s' (available: text)\n", o->ui);
+        return NULL;
+    }
+    if (!o->ui)
+        qlq_log("no touch front end in this build: using the terminal front end");
+    return qlq_ui_text_create(STDIN_FILENO, stdout, q);
+}
+
+static int run(const options *o, qlq_questionnaire *q)
+{
+    const char *path = database_path(o);
+    if (!path)
+        return 1;
+    char err[512];
+    store *db = NULL;
+    store_status st = store_open(path, NULL, &db, err, sizeof err);
+    if (st != STORE_OK) {
+        fprintf(stderr, "qlq-kiosk: %s\n", err);
+        return 1;
+    }
+    kiosk k = {.cfg = o->cfg, .q = q, .db = db, .ui = choose_ui(o, q)};
+    int status = 1;
+    if (k.ui) {
+        qlq_log("front end: %s; audio: none; speech: none; database: %s; language: %s", k.ui->ops->name, path,
+                q->language);
+        qlq_session s;
+        if (kiosk_recover(&k, &s) == 0)
+            status = kiosk_run(&k, &s);
+        k.ui->ops->destroy(k.ui);
+    }
+    store_close(db);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    if (parse_options(argc, argv, &o) != 0)
+        return 2;
+    const char *assets = qlq_loader_assets_dir(o.assets);
+    if (o.assets && assets != o.assets) {
+        fprintf(stderr, "qlq-kiosk: --assets %s: no questionnaires/ folder there\n", o.assets);
+        return 1;
+    }
+    if (!assets) {
+        fprintf(stderr, "qlq-kiosk: no assets folder with questionnaires/ found; give one with --assets DIR\n");
+        return 1;
+    }
+    qlq_questionnaire q;
+    qlq_load_error lerr;
+    if (qlq_loader_load_language(assets, o.lang, &q, &lerr) != 0) {
+        fprintf(stderr, "qlq-kiosk: %s\n", lerr.message);
+        return 1;
+    }
+    int status = run(&o, &q);
+    qlq_questionnaire_free(&q);
+    return status;
+}

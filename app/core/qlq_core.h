@@ -261,6 +261,7 @@ typedef enum {
     QLQ_FX_SAVE_FAILED,     /* the pending write failed: the same question is asked again */
     QLQ_FX_IDLE_WARNING,
     QLQ_FX_CLEAR,           /* wipe the previous patient's data from the screen */
+    QLQ_FX_STARTED,         /* the sessions row committed: the session exists */
 } qlq_effect_type;
 
 typedef struct {

@@ -247,6 +247,7 @@ static void on_committed(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
     switch (done) {
     case QLQ_PENDING_CREATE:
         s->session_created = true;
+        push(fx, QLQ_FX_STARTED);
         return go_to(s, fx, QLQ_STEP_ITEM, s->audio ? QLQ_CHECK_ITEM : QLQ_FIRST_ITEM);
     case QLQ_PENDING_CHECK:
     case QLQ_PENDING_ANSWER:

@@ -111,6 +111,7 @@ static void test_identity_flow_and_session_creation(void **state)
     assert_non_null(find_fx(&f, QLQ_FX_CREATE_SESSION));
     assert_false(f.s.session_created);
     send(&f, ev_of(QLQ_EV_COMMITTED, 0));
+    assert_non_null(find_fx(&f, QLQ_FX_STARTED));
     assert_true(f.s.session_created);
     assert_int_equal(f.s.step, QLQ_STEP_ITEM);
     assert_int_equal(f.s.item, 1); /* audio off: no item 0 */
