@@ -1,1 +1,0 @@
-typedef int qlq_core_placeholder;
