@@ -1,0 +1,110 @@
+/*
+ * qlq_audio.h - sound in and out. Internally everything is 16 kHz mono signed 16-bit PCM; what a device
+ * or a file gives is converted (libsamplerate) at the edge. Three back ends behind one ops struct:
+ * PortAudio (the device), WAV files (tests, replaying recorded answers) and null (always works).
+ * Messages are English, for logs.
+ */
+#ifndef QLQ_AUDIO_H
+#define QLQ_AUDIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { AUDIO_RATE = 16000 };
+
+/* Mono 16-bit samples owned by the struct (free with audio_pcm_free). */
+typedef struct {
+    int16_t *samples;
+    size_t count;
+    int rate;
+} audio_pcm;
+
+void audio_pcm_free(audio_pcm *pcm);
+
+/* ---- WAV files ----------------------------------------------------------------------------- */
+
+typedef enum {
+    AUDIO_OK = 0,
+    AUDIO_ERR_IO,        /* cannot open/read/write the file */
+    AUDIO_ERR_TRUNCATED, /* the file ends before its header or data says it should */
+    AUDIO_ERR_FORMAT,    /* not RIFF/WAVE, or an encoding we do not read */
+    AUDIO_ERR_TOO_LARGE, /* absurd sizes (more than 10 minutes of audio, or chunk sizes past the file) */
+    AUDIO_ERR_NOMEM,
+    AUDIO_ERR_DEVICE,    /* an audio device failed */
+} audio_status;
+
+const char *audio_status_name(audio_status s);
+
+/* Parses a WAV file held in memory: PCM 8/16/24/32-bit or IEEE float 32, 1..8 channels (mixed down
+ * to mono), any sample rate 8000..192000 (kept: resample with audio_resample). Never reads outside
+ * buf. On error `err` (if not NULL) says what is wrong and where (byte offset, chunk). */
+audio_status audio_wav_parse(const uint8_t *buf, size_t len, audio_pcm *out, char *err, size_t err_len);
+/* Reads and parses a file; the message names the file. */
+audio_status audio_wav_read(const char *path, audio_pcm *out, char *err, size_t err_len);
+/* Writes mono 16-bit PCM as a canonical 44-byte-header WAV file. */
+audio_status audio_wav_write(const char *path, const int16_t *samples, size_t count, int rate);
+
+/* Converts `in` to `rate` Hz with libsamplerate (SRC_SINC_FASTEST is enough for speech).
+ * Returns a copy when the rates are equal. */
+audio_status audio_resample(const audio_pcm *in, int rate, audio_pcm *out);
+
+/* ---- levels -------------------------------------------------------------------------------- */
+
+typedef struct {
+    double rms_dbfs;  /* -inf .. 0 dBFS (returned as -120 for digital silence) */
+    double peak_dbfs;
+} audio_level;
+
+audio_level audio_measure(const int16_t *samples, size_t count);
+
+/* ---- lock-free single-producer / single-consumer ring buffer -------------------------------- */
+
+typedef struct audio_ring audio_ring;
+
+/* capacity is rounded up to a power of two. NULL on allocation failure. */
+audio_ring *audio_ring_create(size_t capacity);
+void audio_ring_destroy(audio_ring *r);
+/* Producer side (the audio callback): copies up to n samples, returns how many fit. Never blocks. */
+size_t audio_ring_push(audio_ring *r, const int16_t *samples, size_t n);
+/* Consumer side: copies up to n samples out, returns how many. Never blocks. */
+size_t audio_ring_pop(audio_ring *r, int16_t *samples, size_t n);
+size_t audio_ring_available(const audio_ring *r);
+
+/* ---- devices ------------------------------------------------------------------------------- */
+
+typedef struct audio_device audio_device;
+
+typedef struct {
+    const char *name; /* "portaudio", "wav", "null" */
+    /* Starts capturing; samples arrive at AUDIO_RATE through read(). */
+    audio_status (*capture_start)(audio_device *d);
+    /* Waits up to wait_ms for captured samples; returns how many were copied (0 at the end of a WAV
+     * input, see at_end). */
+    size_t (*capture_read)(audio_device *d, int16_t *buf, size_t max, int wait_ms);
+    void (*capture_stop)(audio_device *d);
+    /* True when a file-backed input has no more audio for the current capture. */
+    bool (*capture_at_end)(audio_device *d);
+    /* Starts playing (returns at once); samples at `rate` are converted as needed. */
+    audio_status (*play)(audio_device *d, const int16_t *samples, size_t count, int rate);
+    bool (*playing)(audio_device *d);
+    /* Interrupts playback at once (the patient answered before the item was read to the end). */
+    void (*play_stop)(audio_device *d);
+    void (*destroy)(audio_device *d);
+} audio_ops;
+
+struct audio_device {
+    const audio_ops *ops;
+    void *impl;
+};
+
+/* The sound card through PortAudio; NULL device names = the defaults. NULL with `err` on failure. */
+audio_device *audio_open_portaudio(const char *input_name, const char *output_name, char *err, size_t err_len);
+/* WAV files as microphone and speaker: `input` is one WAV file or a folder whose *.wav files are used
+ * in name order, one file per capture_start (NULL: no input, capture reads silence and ends). `output`
+ * (NULL: discarded) receives everything played, at AUDIO_RATE, appended in order. */
+audio_device *audio_open_wav(const char *input, const char *output, char *err, size_t err_len);
+/* Plays nothing, captures nothing; always works. */
+audio_device *audio_open_null(void);
+
+#endif
