@@ -5,6 +5,9 @@ packages=(
   build-essential cmake pkg-config
   libsqlite3-dev sqlite3 libcjson-dev libssl-dev
   libcmocka-dev
+  espeak-ng libespeak-ng-dev sox libsox-fmt-all
+  pocketsphinx libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
+  portaudio19-dev libsamplerate0-dev libcurl4-openssl-dev openssl
 )
 missing=()
 for p in "${packages[@]}"; do
