@@ -104,6 +104,18 @@ static store_status save_answer(kiosk *k, const qlq_session *s, const qlq_effect
     return store_record_answer(k->db, &a);
 }
 
+static store_status save_check(kiosk *k, const qlq_session *s, const qlq_effect *fx)
+{
+    store_check c = {
+        .result = fx->value == 1 ? "ok" : fx->value == 0 ? "skipped" : "failed",
+        .measured = fx->measured,
+        .level_dbfs = fx->level_db,
+        .snr_db = fx->snr_db,
+        .advise_touch = fx->advise_touch,
+    };
+    return store_record_check_result(k->db, s->session_id, &c, store_source_of(fx->source), fx->wall_ms);
+}
+
 /* Returns true when `fx` was a durable write; *st is then its outcome. */
 static bool write_effect(kiosk *k, const qlq_session *s, const qlq_effect *fx, store_status *st)
 {
@@ -113,9 +125,7 @@ static bool write_effect(kiosk *k, const qlq_session *s, const qlq_effect *fx, s
     case QLQ_FX_SAVE_SKIP:
         *st = store_record_skip(k->db, s->session_id, fx->item, store_source_of(fx->source), fx->wall_ms);
         break;
-    case QLQ_FX_SAVE_CHECK:
-        *st = store_record_check(k->db, s->session_id, fx->value == 1, store_source_of(fx->source), fx->wall_ms);
-        break;
+    case QLQ_FX_SAVE_CHECK: *st = save_check(k, s, fx); break;
     case QLQ_FX_SUBMIT_SESSION: *st = store_submit(k->db, s->session_id, fx->wall_ms); break;
     case QLQ_FX_CLOSE_INCOMPLETE: *st = store_close_incomplete(k->db, s->session_id, fx->wall_ms); break;
     default: return false;
@@ -139,7 +149,8 @@ static bool perform(kiosk *k, const qlq_session *s, const qlq_effects *fx, qlq_e
             memset(next, 0, sizeof *next);
             next->type = st == STORE_OK ? QLQ_EV_COMMITTED : QLQ_EV_COMMIT_FAILED;
             follow = true;
-        } else if (e->type != QLQ_FX_SPEAK && e->type != QLQ_FX_LISTEN && e->type != QLQ_FX_STOP_AUDIO) {
+        } else if (e->type != QLQ_FX_SPEAK && e->type != QLQ_FX_SPEAK_ANSWER && e->type != QLQ_FX_LISTEN &&
+                   e->type != QLQ_FX_STOP_AUDIO) {
             k->ui->ops->effect(k->ui, s, e);
         }
     }

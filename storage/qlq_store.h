@@ -83,6 +83,17 @@ store_status store_record_skip(store *st, const char *session_id, int question_n
 /* Item 0: records the check result in the session metadata ("audio_check": "ok" | "skipped") and
  * appends an ANSWER (ok) or SKIP event for question 0. */
 store_status store_record_check(store *st, const char *session_id, bool ok, store_source source, int64_t at_ms);
+/* Item 0 with what the microphone measured. Merged into the metadata: "audio_check" ("ok" | "skipped" |
+ * "failed"), "advise_touch", and when measured "audio_level_dbfs" and "audio_snr_db". */
+typedef struct {
+    const char *result;
+    bool measured;
+    double level_dbfs;
+    double snr_db;
+    bool advise_touch;
+} store_check;
+store_status store_record_check_result(store *st, const char *session_id, const store_check *check,
+                                       store_source source, int64_t at_ms);
 /* completed_at, status 'submitted', a SUBMIT event, an outbox row. */
 store_status store_submit(store *st, const char *session_id, int64_t at_ms);
 /* status 'incomplete' (completed_at stays NULL), a TIMEOUT event, an outbox row. */

@@ -201,7 +201,8 @@ static const char *const STMT_SQL[STI_STMT_COUNT] = {
     [STI_OUTBOX_SKIP] = "INSERT INTO outbox (kind, session_id, question_num, payload, created_at) "
                         "VALUES ('skip', ?1, ?2, json_object('eventId', ?3, 'sessionId', ?1, 'questionNum', ?2, "
                         "'action', 'SKIP', 'source', ?4, 'timestamp', ?5), ?5)",
-    [STI_SET_CHECK] = "UPDATE sessions SET metadata = json_set(metadata, '$.audio_check', ?2) WHERE id = ?1",
+    /* ?2 is a JSON object built by store_record_check_result from fixed keys and numbers */
+    [STI_SET_CHECK] = "UPDATE sessions SET metadata = json_patch(metadata, ?2) WHERE id = ?1",
     [STI_SET_SUBMITTED] = "UPDATE sessions SET status = 'submitted', completed_at = ?2 "
                           "WHERE id = ?1 AND status = 'in_progress'",
     [STI_SET_INCOMPLETE] = "UPDATE sessions SET status = 'incomplete' WHERE id = ?1 AND status = 'in_progress'",

@@ -371,16 +371,43 @@ static store_status session_change_body(store *st, const wctx *w, const void *ar
     return outbox_session(st, w, c->kind, c->question_num, &e, c->at);
 }
 
-store_status store_record_check(store *st, const char *session_id, bool ok, store_source source, int64_t at_ms)
+static bool valid_check(const store_check *c)
+{
+    if (!c || !c->result)
+        return false;
+    if (strcmp(c->result, "ok") != 0 && strcmp(c->result, "skipped") != 0 && strcmp(c->result, "failed") != 0)
+        return false;
+    return !c->measured || (isfinite(c->level_dbfs) && isfinite(c->snr_db) && fabs(c->level_dbfs) < 1000 &&
+                            fabs(c->snr_db) < 1000);
+}
+
+store_status store_record_check_result(store *st, const char *session_id, const store_check *check,
+                                       store_source source, int64_t at_ms)
 {
     if (!st)
         return STORE_ERR_INVALID;
     wctx w = {"record check", session_id, 0};
     char at[STI_TIME_LEN];
-    if (!sti_is_uuid(session_id) || (unsigned)source > STORE_SOURCE_SYSTEM || !sti_format_time(at_ms, at))
-        return fail(st, &w, STORE_ERR_INVALID, "invalid check fields (source, time)");
-    session_change c = {STI_SET_CHECK, ok ? "ok" : "skipped", ok ? "ANSWER" : "SKIP", 0, source, "check", at};
+    if (!sti_is_uuid(session_id) || !valid_check(check) || (unsigned)source > STORE_SOURCE_SYSTEM ||
+        !sti_format_time(at_ms, at))
+        return fail(st, &w, STORE_ERR_INVALID, "invalid check fields (result, levels, source, time)");
+    char patch[256];
+    if (check->measured)
+        snprintf(patch, sizeof patch,
+                 "{\"audio_check\":\"%s\",\"audio_level_dbfs\":%.1f,\"audio_snr_db\":%.1f,\"advise_touch\":%s}",
+                 check->result, check->level_dbfs, check->snr_db, check->advise_touch ? "true" : "false");
+    else
+        snprintf(patch, sizeof patch, "{\"audio_check\":\"%s\",\"advise_touch\":%s}", check->result,
+                 check->advise_touch ? "true" : "false");
+    bool ok = strcmp(check->result, "ok") == 0;
+    session_change c = {STI_SET_CHECK, patch, ok ? "ANSWER" : "SKIP", 0, source, "check", at};
     return run_write(st, &w, true, session_change_body, &c);
+}
+
+store_status store_record_check(store *st, const char *session_id, bool ok, store_source source, int64_t at_ms)
+{
+    store_check c = {.result = ok ? "ok" : "skipped"};
+    return store_record_check_result(st, session_id, &c, source, at_ms);
 }
 
 store_status store_submit(store *st, const char *session_id, int64_t at_ms)

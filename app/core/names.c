@@ -8,6 +8,11 @@ void qlq_config_default(qlq_config *cfg)
     cfg->idle_warning_ms = 3 * 60 * 1000;
     cfg->idle_timeout_ms = 5 * 60 * 1000;
     cfg->thanks_ms = 20 * 1000;
+    cfg->voice_confident = 0.75f;
+    cfg->voice_retries = 2;
+    cfg->listen_ms = 8000;
+    cfg->confirm_window_ms = 2500;
+    cfg->check_min_snr_db = 12.0f;
 }
 
 const char *qlq_action_name(qlq_action a)

@@ -75,6 +75,12 @@ typedef enum {
     QLQ_MSG_ERR_ANSWER,
     QLQ_MSG_ERR_REVIEW,
     QLQ_MSG_ERR_NOT_NOW,
+    QLQ_MSG_NOT_UNDERSTOOD,  /* voice: nothing usable heard, please repeat */
+    QLQ_MSG_TOUCH_INSTEAD,   /* voice: after the retries, touch the answer */
+    QLQ_MSG_YOU_ANSWERED,    /* voice: spoken before the option label ("Vous avez répondu :") */
+    QLQ_MSG_CONFIRM,         /* voice: "is that right? say yes or no" */
+    QLQ_MSG_CHECK_NOISY,     /* item 0: the room is too loud, touch mode advised */
+    QLQ_MSG_CHECK_FAILED,    /* item 0: the microphone heard nothing, touch mode advised */
     QLQ_MSG_COUNT
 } qlq_msg;
 
@@ -156,10 +162,18 @@ typedef struct {
     int year, month, day;
 } qlq_date;
 
+/* What the recogniser listens for. */
+typedef enum { QLQ_GRAMMAR_YESNO = 2, QLQ_GRAMMAR_SCALE4 = 4, QLQ_GRAMMAR_SCALE7 = 7 } qlq_grammar;
+
 typedef struct {
     int64_t idle_warning_ms; /* default 3 minutes */
     int64_t idle_timeout_ms; /* default 5 minutes */
     int64_t thanks_ms;       /* the thank-you / declined screen clears itself after this; default 20 s */
+    float voice_confident;   /* a spoken answer at or above this confidence is stored at once; default 0.75 */
+    int voice_retries;       /* "please repeat" at most this often, then "please touch"; default 2 */
+    int listen_ms;           /* how long to wait for speech to start; default 8 s */
+    int confirm_window_ms;   /* after a confident answer, how long "non" can still undo it; 0 = no window */
+    float check_min_snr_db;  /* item 0: below this signal-to-noise ratio, touch mode is advised; default 12 */
 } qlq_config;
 
 void qlq_config_default(qlq_config *cfg);
@@ -176,6 +190,15 @@ typedef enum {
     QLQ_PENDING_SUBMIT,
     QLQ_PENDING_TIMEOUT,  /* closing as incomplete after the idle timeout */
 } qlq_pending;
+
+/* Listening in CONTINUOUS mode with audio on. */
+typedef enum {
+    QLQ_VOICE_OFF,      /* not listening: manual mode, or the retries are used up */
+    QLQ_VOICE_ANSWER,   /* listening for the item's answer or a command */
+    QLQ_VOICE_CONFIRM,  /* a low-confidence answer was read back: listening for yes/no */
+    QLQ_VOICE_WINDOW,   /* a confident answer was stored and read back: "non" still undoes it */
+    QLQ_VOICE_CHECK,    /* item 0: listening for "oui" and measuring the room */
+} qlq_voice;
 
 typedef struct {
     qlq_config cfg;
@@ -195,6 +218,13 @@ typedef struct {
     int8_t answers[QLQ_ITEM_SLOTS];   /* 1..7, QLQ_ANSWER_NONE or QLQ_ANSWER_SKIPPED; [0] is the check */
     int64_t last_activity_ms;         /* monotonic */
     bool idle_warned;
+    qlq_voice voice;
+    int voice_tries;                  /* "please repeat" said for this item so far */
+    int voice_value;                  /* the answer awaiting yes/no in QLQ_VOICE_CONFIRM */
+    float voice_confidence;
+    char voice_transcript[64];
+    bool read_back_on_commit;         /* the pending answer is a confident spoken one: read it back */
+    bool advise_touch_on_commit;      /* the pending item 0 result advises touch mode */
 } qlq_session;
 
 typedef enum {
@@ -214,6 +244,9 @@ typedef enum {
     QLQ_EV_COMMIT_FAILED, /* the pending write failed: nothing was stored */
     QLQ_EV_TICK,          /* time passed (only .mono_ms matters) */
     QLQ_EV_CONTINUE,      /* thank-you / declined screen dismissed */
+    QLQ_EV_CONFIRM,       /* .value 1 = yes, 0 = no: to a read-back answer */
+    QLQ_EV_HEARD_NOTHING, /* the recogniser rejected what it heard, or heard no speech in time */
+    QLQ_EV_CHECK_HEARD,   /* item 0: .value 1 = "oui" heard; .level_db, .snr_db measured */
 } qlq_event_type;
 
 typedef struct {
@@ -227,6 +260,8 @@ typedef struct {
     char text[QLQ_TEXT_MAX];
     char session_id[QLQ_UUID_LEN + 1];
     qlq_date today;
+    float level_db;                   /* QLQ_EV_CHECK_HEARD: speech level, dBFS */
+    float snr_db;                     /* QLQ_EV_CHECK_HEARD: signal-to-noise ratio, dB */
 } qlq_event;
 
 typedef enum {
@@ -247,10 +282,13 @@ qlq_msg qlq_refusal_msg(qlq_refusal r);
 typedef enum {
     QLQ_FX_SHOW,            /* draw the current step (the state holds everything needed) */
     QLQ_FX_SPEAK,           /* read .item aloud (item >= 0) or .msg (item < 0) */
-    QLQ_FX_LISTEN,          /* listen for an answer on scale .value */
+    QLQ_FX_SPEAK_ANSWER,    /* read back answer .value of .item: "Vous avez répondu : assez" */
+    QLQ_FX_LISTEN,          /* after the speech queued so far: listen for .value (qlq_grammar) during
+                               .listen_ms; on item 0 (.item == 0) also measure level and noise */
     QLQ_FX_STOP_AUDIO,      /* interrupt speech and listening */
     QLQ_FX_CREATE_SESSION,  /* write the sessions row from the state: pending */
-    QLQ_FX_SAVE_CHECK,      /* item 0 result .value (1 ok, 0 skipped): pending */
+    QLQ_FX_SAVE_CHECK,      /* item 0 result .value (1 ok, 0 skipped, -1 failed), .measured, .level_db,
+                               .snr_db, .advise_touch: pending */
     QLQ_FX_SAVE_ANSWER,     /* .item .value .action (ANSWER|CHANGE) .source .text .confidence: pending */
     QLQ_FX_SAVE_SKIP,       /* .item .source: pending */
     QLQ_FX_SUBMIT_SESSION,  /* pending */
@@ -262,6 +300,7 @@ typedef enum {
     QLQ_FX_IDLE_WARNING,
     QLQ_FX_CLEAR,           /* wipe the previous patient's data from the screen */
     QLQ_FX_STARTED,         /* the sessions row committed: the session exists */
+    QLQ_FX_NOTICE,          /* show .msg to the patient (it is also spoken when audio is on) */
 } qlq_effect_type;
 
 typedef struct {
@@ -275,6 +314,11 @@ typedef struct {
     bool has_confidence;
     float confidence;
     int64_t wall_ms;
+    int listen_ms;
+    bool measured;
+    bool advise_touch;
+    float level_db;
+    float snr_db;
     char text[QLQ_TEXT_MAX];
 } qlq_effect;
 

@@ -42,6 +42,12 @@ static const char *const msg_keys[QLQ_MSG_COUNT] = {
     [QLQ_MSG_ERR_ANSWER] = "err_answer",
     [QLQ_MSG_ERR_REVIEW] = "err_review",
     [QLQ_MSG_ERR_NOT_NOW] = "err_not_now",
+    [QLQ_MSG_NOT_UNDERSTOOD] = "not_understood",
+    [QLQ_MSG_TOUCH_INSTEAD] = "touch_instead",
+    [QLQ_MSG_YOU_ANSWERED] = "you_answered",
+    [QLQ_MSG_CONFIRM] = "confirm",
+    [QLQ_MSG_CHECK_NOISY] = "check_noisy",
+    [QLQ_MSG_CHECK_FAILED] = "check_failed",
 };
 
 /* NULL for a value outside qlq_msg: that is a programming error, and NULL makes it visible. */

@@ -5,11 +5,11 @@
  */
 #include <string.h>
 
-#include "qlq_core.h"
+#include "session_internal.h"
 
 enum { EARLIEST_BIRTH_YEAR = 1900 };
 
-static qlq_effect *push(qlq_effects *fx, qlq_effect_type type)
+qlq_effect *fx_push(qlq_effects *fx, qlq_effect_type type)
 {
     if (fx->count == QLQ_MAX_EFFECTS) /* cannot happen: no step emits more; keep the last slot sane */
         fx->count = QLQ_MAX_EFFECTS - 1;
@@ -20,27 +20,34 @@ static qlq_effect *push(qlq_effects *fx, qlq_effect_type type)
     return e;
 }
 
-static void refuse(qlq_effects *fx, qlq_refusal why)
-{
-    push(fx, QLQ_FX_REFUSE)->refusal = why;
-}
-
 static void speak_msg(const qlq_session *s, qlq_effects *fx, qlq_msg msg)
 {
     if (s->audio)
-        push(fx, QLQ_FX_SPEAK)->msg = msg;
+        fx_push(fx, QLQ_FX_SPEAK)->msg = msg;
 }
 
-/* Shows the current step and, with audio, reads it and listens for the answer. */
-static void present(const qlq_session *s, qlq_effects *fx)
+void session_refuse(const qlq_session *s, qlq_effects *fx, qlq_refusal why)
 {
-    push(fx, QLQ_FX_SHOW);
+    fx_push(fx, QLQ_FX_REFUSE)->refusal = why;
+    if (voice_listening(s))
+        speak_msg(s, fx, qlq_refusal_msg(why));
+}
+
+void session_notice(const qlq_session *s, qlq_effects *fx, qlq_msg msg)
+{
+    fx_push(fx, QLQ_FX_NOTICE)->msg = msg;
+    speak_msg(s, fx, msg);
+}
+
+void session_present(qlq_session *s, qlq_effects *fx)
+{
+    fx_push(fx, QLQ_FX_SHOW);
+    s->voice = QLQ_VOICE_OFF;
     if (s->step == QLQ_STEP_ITEM) {
-        if (s->audio) {
-            push(fx, QLQ_FX_SPEAK)->item = s->item;
-            if (s->mode == QLQ_MODE_CONTINUOUS)
-                push(fx, QLQ_FX_LISTEN)->value = qlq_item_scale(s->item);
-        }
+        if (s->audio)
+            fx_push(fx, QLQ_FX_SPEAK)->item = s->item;
+        if (voice_listening(s))
+            voice_begin_item(s, fx);
     } else if (s->step == QLQ_STEP_REVIEW) {
         speak_msg(s, fx, QLQ_MSG_REVIEW);
     } else if (s->step == QLQ_STEP_SUBMITTED) {
@@ -48,11 +55,11 @@ static void present(const qlq_session *s, qlq_effects *fx)
     }
 }
 
-static void go_to(qlq_session *s, qlq_effects *fx, qlq_step step, int item)
+void session_go_to(qlq_session *s, qlq_effects *fx, qlq_step step, int item)
 {
     s->step = step;
     s->item = item;
-    present(s, fx);
+    session_present(s, fx);
 }
 
 /* Wipes everything the previous patient left in the state; the config survives. */
@@ -61,9 +68,9 @@ static void clear_for_next_patient(qlq_session *s, qlq_effects *fx, int64_t mono
     qlq_config cfg = s->cfg;
     qlq_session_init(s, &cfg);
     s->last_activity_ms = mono_ms;
-    push(fx, QLQ_FX_STOP_AUDIO);
-    push(fx, QLQ_FX_CLEAR);
-    push(fx, QLQ_FX_SHOW);
+    fx_push(fx, QLQ_FX_STOP_AUDIO);
+    fx_push(fx, QLQ_FX_CLEAR);
+    fx_push(fx, QLQ_FX_SHOW);
 }
 
 void qlq_session_init(qlq_session *s, const qlq_config *cfg)
@@ -98,35 +105,35 @@ static void on_identity(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
     if (s->step == QLQ_STEP_INITIALS && ev->type == QLQ_EV_INITIALS) {
         if (!valid_initials(ev->text, s->initials))
-            return refuse(fx, QLQ_REFUSE_INITIALS);
-        return go_to(s, fx, QLQ_STEP_BIRTH_DATE, 0);
+            return session_refuse(s, fx, QLQ_REFUSE_INITIALS);
+        return session_go_to(s, fx, QLQ_STEP_BIRTH_DATE, 0);
     }
     if (s->step == QLQ_STEP_BIRTH_DATE && ev->type == QLQ_EV_BIRTH_DATE) {
         qlq_date d;
         if (!qlq_date_parse(ev->text, &d) || d.year < EARLIEST_BIRTH_YEAR)
-            return refuse(fx, QLQ_REFUSE_DATE_FORMAT);
+            return session_refuse(s, fx, QLQ_REFUSE_DATE_FORMAT);
         if (qlq_date_compare(d, s->today) >= 0)
-            return refuse(fx, QLQ_REFUSE_DATE_FUTURE);
+            return session_refuse(s, fx, QLQ_REFUSE_DATE_FUTURE);
         s->birth_date = d;
-        return go_to(s, fx, QLQ_STEP_MODE, 0);
+        return session_go_to(s, fx, QLQ_STEP_MODE, 0);
     }
     if (s->step == QLQ_STEP_MODE && ev->type == QLQ_EV_MODE) {
         if (ev->value != QLQ_MODE_CONTINUOUS && ev->value != QLQ_MODE_MANUAL)
-            return refuse(fx, QLQ_REFUSE_MODE);
+            return session_refuse(s, fx, QLQ_REFUSE_MODE);
         s->mode = (qlq_mode)ev->value;
-        return go_to(s, fx, QLQ_STEP_AUDIO, 0);
+        return session_go_to(s, fx, QLQ_STEP_AUDIO, 0);
     }
     if (s->step == QLQ_STEP_AUDIO && ev->type == QLQ_EV_AUDIO) {
         if (ev->value != 0 && ev->value != 1)
-            return refuse(fx, QLQ_REFUSE_YES_NO);
+            return session_refuse(s, fx, QLQ_REFUSE_YES_NO);
         s->audio = ev->value == 1;
         s->pending = QLQ_PENDING_CREATE;
-        push(fx, QLQ_FX_CREATE_SESSION)->wall_ms = ev->wall_ms;
+        fx_push(fx, QLQ_FX_CREATE_SESSION)->wall_ms = ev->wall_ms;
         return;
     }
     if (ev->type == QLQ_EV_BACK && s->step > QLQ_STEP_CONSENT)
-        return go_to(s, fx, (qlq_step)(s->step - 1), 0);
-    refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_go_to(s, fx, (qlq_step)(s->step - 1), 0);
+    session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
 }
 
 static void on_welcome_or_consent(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
@@ -135,28 +142,28 @@ static void on_welcome_or_consent(qlq_session *s, const qlq_event *ev, qlq_effec
         memcpy(s->session_id, ev->session_id, sizeof s->session_id);
         s->session_id[QLQ_UUID_LEN] = '\0';
         s->today = ev->today;
-        return go_to(s, fx, QLQ_STEP_CONSENT, 0);
+        return session_go_to(s, fx, QLQ_STEP_CONSENT, 0);
     }
     if (s->step == QLQ_STEP_CONSENT && ev->type == QLQ_EV_CONSENT) {
         if (ev->value == 1)
-            return go_to(s, fx, QLQ_STEP_INITIALS, 0);
+            return session_go_to(s, fx, QLQ_STEP_INITIALS, 0);
         if (ev->value == 0)
-            return go_to(s, fx, QLQ_STEP_DECLINED, 0);
-        return refuse(fx, QLQ_REFUSE_YES_NO);
+            return session_go_to(s, fx, QLQ_STEP_DECLINED, 0);
+        return session_refuse(s, fx, QLQ_REFUSE_YES_NO);
     }
-    refuse(fx, QLQ_REFUSE_NOT_NOW);
+    session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
 }
 
-static void request_save(qlq_session *s, const qlq_event *ev, qlq_effects *fx, qlq_pending kind, int value)
+qlq_effect *session_request_save(qlq_session *s, const qlq_event *ev, qlq_effects *fx, qlq_pending kind, int value)
 {
     s->pending = kind;
     s->pending_item = s->item;
     s->pending_value = value;
-    push(fx, QLQ_FX_STOP_AUDIO);
+    fx_push(fx, QLQ_FX_STOP_AUDIO);
     qlq_effect_type type = kind == QLQ_PENDING_CHECK  ? QLQ_FX_SAVE_CHECK
                            : kind == QLQ_PENDING_SKIP ? QLQ_FX_SAVE_SKIP
                                                       : QLQ_FX_SAVE_ANSWER;
-    qlq_effect *e = push(fx, type);
+    qlq_effect *e = fx_push(fx, type);
     e->item = s->item;
     e->value = value;
     e->source = ev->source;
@@ -168,42 +175,55 @@ static void request_save(qlq_session *s, const qlq_event *ev, qlq_effects *fx, q
         memcpy(e->text, ev->text, sizeof e->text);
         e->text[QLQ_TEXT_MAX - 1] = '\0';
     } else {
-        e->action = kind == QLQ_PENDING_SKIP || value == 0 ? QLQ_ACTION_SKIP : QLQ_ACTION_ANSWER;
+        e->action = kind == QLQ_PENDING_SKIP || value <= 0 ? QLQ_ACTION_SKIP : QLQ_ACTION_ANSWER;
     }
+    return e;
 }
 
 static void on_check_item(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
-    if (ev->type == QLQ_EV_ANSWER)
-        return ev->value == 1 ? request_save(s, ev, fx, QLQ_PENDING_CHECK, 1) : refuse(fx, QLQ_REFUSE_ANSWER);
-    if (ev->type == QLQ_EV_SKIP)
-        return request_save(s, ev, fx, QLQ_PENDING_CHECK, 0);
+    if (voice_on_check(s, ev, fx))
+        return;
+    if (ev->type == QLQ_EV_ANSWER) {
+        if (ev->value != 1)
+            return session_refuse(s, fx, QLQ_REFUSE_ANSWER);
+        session_request_save(s, ev, fx, QLQ_PENDING_CHECK, 1);
+        return;
+    }
+    if (ev->type == QLQ_EV_SKIP) {
+        session_request_save(s, ev, fx, QLQ_PENDING_CHECK, 0);
+        return;
+    }
     if (ev->type == QLQ_EV_REPEAT)
-        return present(s, fx);
-    refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_present(s, fx);
+    session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
 }
 
 static void on_item(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
     if (s->item == QLQ_CHECK_ITEM)
         return on_check_item(s, ev, fx);
+    if (voice_on_item(s, ev, fx))
+        return;
     switch (ev->type) {
     case QLQ_EV_ANSWER:
         if (ev->value < 1 || ev->value > (int)qlq_item_scale(s->item))
-            return refuse(fx, QLQ_REFUSE_ANSWER);
-        return request_save(s, ev, fx, QLQ_PENDING_ANSWER, ev->value);
+            return session_refuse(s, fx, QLQ_REFUSE_ANSWER);
+        session_request_save(s, ev, fx, QLQ_PENDING_ANSWER, ev->value);
+        return;
     case QLQ_EV_SKIP:
-        return request_save(s, ev, fx, QLQ_PENDING_SKIP, QLQ_ANSWER_SKIPPED);
+        session_request_save(s, ev, fx, QLQ_PENDING_SKIP, QLQ_ANSWER_SKIPPED);
+        return;
     case QLQ_EV_REPEAT:
-        return present(s, fx);
+        return session_present(s, fx);
     case QLQ_EV_BACK:
         if (s->item <= QLQ_FIRST_ITEM)
-            return refuse(fx, QLQ_REFUSE_NOT_NOW);
+            return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
         s->from_review = false;
-        push(fx, QLQ_FX_STOP_AUDIO);
-        return go_to(s, fx, QLQ_STEP_ITEM, s->item - 1);
+        fx_push(fx, QLQ_FX_STOP_AUDIO);
+        return session_go_to(s, fx, QLQ_STEP_ITEM, s->item - 1);
     default:
-        return refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
     }
 }
 
@@ -212,32 +232,32 @@ static void on_review(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
     switch (ev->type) {
     case QLQ_EV_SUBMIT:
         s->pending = QLQ_PENDING_SUBMIT;
-        push(fx, QLQ_FX_STOP_AUDIO);
-        push(fx, QLQ_FX_SUBMIT_SESSION)->wall_ms = ev->wall_ms;
+        fx_push(fx, QLQ_FX_STOP_AUDIO);
+        fx_push(fx, QLQ_FX_SUBMIT_SESSION)->wall_ms = ev->wall_ms;
         return;
     case QLQ_EV_GOTO:
         if (ev->value < QLQ_FIRST_ITEM || ev->value > QLQ_LAST_ITEM)
-            return refuse(fx, QLQ_REFUSE_REVIEW);
+            return session_refuse(s, fx, QLQ_REFUSE_REVIEW);
         s->from_review = true;
-        push(fx, QLQ_FX_STOP_AUDIO);
-        return go_to(s, fx, QLQ_STEP_ITEM, ev->value);
+        fx_push(fx, QLQ_FX_STOP_AUDIO);
+        return session_go_to(s, fx, QLQ_STEP_ITEM, ev->value);
     case QLQ_EV_BACK:
-        push(fx, QLQ_FX_STOP_AUDIO);
-        return go_to(s, fx, QLQ_STEP_ITEM, QLQ_LAST_ITEM);
+        fx_push(fx, QLQ_FX_STOP_AUDIO);
+        return session_go_to(s, fx, QLQ_STEP_ITEM, QLQ_LAST_ITEM);
     case QLQ_EV_REPEAT:
-        return present(s, fx);
+        return session_present(s, fx);
     default:
-        return refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
     }
 }
 
-static void advance_after_save(qlq_session *s, qlq_effects *fx)
+void session_advance(qlq_session *s, qlq_effects *fx)
 {
     if (s->from_review || s->item >= QLQ_LAST_ITEM) {
         s->from_review = false;
-        return go_to(s, fx, QLQ_STEP_REVIEW, 0);
+        return session_go_to(s, fx, QLQ_STEP_REVIEW, 0);
     }
-    go_to(s, fx, QLQ_STEP_ITEM, s->item + 1);
+    session_go_to(s, fx, QLQ_STEP_ITEM, s->item + 1);
 }
 
 static void on_committed(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
@@ -247,28 +267,32 @@ static void on_committed(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
     switch (done) {
     case QLQ_PENDING_CREATE:
         s->session_created = true;
-        push(fx, QLQ_FX_STARTED);
-        return go_to(s, fx, QLQ_STEP_ITEM, s->audio ? QLQ_CHECK_ITEM : QLQ_FIRST_ITEM);
+        fx_push(fx, QLQ_FX_STARTED);
+        return session_go_to(s, fx, QLQ_STEP_ITEM, s->audio ? QLQ_CHECK_ITEM : QLQ_FIRST_ITEM);
     case QLQ_PENDING_CHECK:
     case QLQ_PENDING_ANSWER:
     case QLQ_PENDING_SKIP: {
         int stored = done == QLQ_PENDING_CHECK && s->pending_value == 0 ? QLQ_ANSWER_SKIPPED : s->pending_value;
         s->answers[s->pending_item] = (int8_t)stored;
-        qlq_effect *ack = push(fx, QLQ_FX_ACK);
+        qlq_effect *ack = fx_push(fx, QLQ_FX_ACK);
         ack->item = s->pending_item;
         ack->value = stored;
-        return advance_after_save(s, fx);
+        if (done == QLQ_PENDING_CHECK)
+            voice_after_check(s, fx);
+        else if (voice_after_commit(s, fx))
+            return;
+        return session_advance(s, fx);
     }
     case QLQ_PENDING_SUBMIT:
-        push(fx, QLQ_FX_SUBMITTED);
+        fx_push(fx, QLQ_FX_SUBMITTED);
         s->last_activity_ms = ev->mono_ms;
-        return go_to(s, fx, QLQ_STEP_SUBMITTED, 0);
+        return session_go_to(s, fx, QLQ_STEP_SUBMITTED, 0);
     case QLQ_PENDING_TIMEOUT:
         return clear_for_next_patient(s, fx, ev->mono_ms);
     case QLQ_PENDING_NONE:
         break;
     }
-    refuse(fx, QLQ_REFUSE_NOT_NOW);
+    session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
 }
 
 static void on_commit_failed(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
@@ -276,13 +300,17 @@ static void on_commit_failed(qlq_session *s, const qlq_event *ev, qlq_effects *f
     qlq_pending failed = s->pending;
     s->pending = QLQ_PENDING_NONE;
     if (failed == QLQ_PENDING_NONE)
-        return refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
     /* The screen must not keep a patient's data after the idle timeout, saved or not: the unfinished
      * session stays in the database and is closed when the kiosk next starts. */
     if (failed == QLQ_PENDING_TIMEOUT)
         return clear_for_next_patient(s, fx, ev->mono_ms);
-    push(fx, QLQ_FX_SAVE_FAILED)->item = s->step == QLQ_STEP_ITEM ? s->item : -1;
-    present(s, fx);
+    s->read_back_on_commit = false;
+    s->advise_touch_on_commit = false;
+    fx_push(fx, QLQ_FX_SAVE_FAILED)->item = s->step == QLQ_STEP_ITEM ? s->item : -1;
+    if (voice_listening(s))
+        speak_msg(s, fx, QLQ_MSG_SAVE_FAILED);
+    session_present(s, fx);
 }
 
 static bool patient_present(const qlq_session *s)
@@ -306,13 +334,13 @@ static void on_tick(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
         if (!s->session_created)
             return clear_for_next_patient(s, fx, ev->mono_ms);
         s->pending = QLQ_PENDING_TIMEOUT;
-        push(fx, QLQ_FX_STOP_AUDIO);
-        push(fx, QLQ_FX_CLOSE_INCOMPLETE)->wall_ms = ev->wall_ms;
+        fx_push(fx, QLQ_FX_STOP_AUDIO);
+        fx_push(fx, QLQ_FX_CLOSE_INCOMPLETE)->wall_ms = ev->wall_ms;
         return;
     }
     if (idle >= s->cfg.idle_warning_ms && !s->idle_warned) {
         s->idle_warned = true;
-        push(fx, QLQ_FX_IDLE_WARNING);
+        fx_push(fx, QLQ_FX_IDLE_WARNING);
         speak_msg(s, fx, QLQ_MSG_IDLE_WARNING);
     }
 }
@@ -322,7 +350,7 @@ static void on_patient_event(qlq_session *s, const qlq_event *ev, qlq_effects *f
     s->last_activity_ms = ev->mono_ms;
     s->idle_warned = false;
     if (s->pending != QLQ_PENDING_NONE)
-        return refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
     switch (s->step) {
     case QLQ_STEP_WELCOME:
     case QLQ_STEP_CONSENT:
@@ -340,7 +368,7 @@ static void on_patient_event(qlq_session *s, const qlq_event *ev, qlq_effects *f
     case QLQ_STEP_DECLINED:
         if (ev->type == QLQ_EV_CONTINUE)
             return clear_for_next_patient(s, fx, ev->mono_ms);
-        return refuse(fx, QLQ_REFUSE_NOT_NOW);
+        return session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
     }
 }
 
@@ -377,9 +405,9 @@ void qlq_session_resume(qlq_session *s, const qlq_config *cfg, const qlq_resume 
     s->last_activity_ms = mono_ms;
     int next = r->last_item < 0 ? (s->audio ? QLQ_CHECK_ITEM : QLQ_FIRST_ITEM) : r->last_item + 1;
     if (next > QLQ_LAST_ITEM)
-        go_to(s, fx, QLQ_STEP_REVIEW, 0);
+        session_go_to(s, fx, QLQ_STEP_REVIEW, 0);
     else
-        go_to(s, fx, QLQ_STEP_ITEM, next);
+        session_go_to(s, fx, QLQ_STEP_ITEM, next);
 }
 
 int qlq_session_missing(const qlq_session *s, int out[QLQ_LAST_ITEM])

@@ -77,6 +77,7 @@ static sqlite3 *open_db(const char *path)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
     return db;
 }
 
@@ -202,18 +203,30 @@ static void choose_reply(tracker *t, const char *prompt, char *reply, size_t cap
     }
 }
 
-/* Reads the start-up lines: a resume must name the tracked session and the right item. */
-static void check_start(tracker *t, child_proc *c, const char *db_path, char *prompt, size_t cap)
+typedef struct {
+    bool expect_resume;
+    int latest; /* item of the session's latest answer/skip, -1 when none */
+} expectation;
+
+/* Read from the database while no kiosk runs: what the next start must do. */
+static expectation expect_from_db(const tracker *t, const char *db_path)
 {
-    char line[512];
-    bool expect_resume = false;
-    int latest = -1;
+    expectation e = {false, -1};
     if (t->session[0]) {
         sqlite3 *db = open_db(db_path);
-        expect_resume = session_in_progress(db, t->session);
-        latest = latest_event_item(db, t->session);
+        e.expect_resume = session_in_progress(db, t->session);
+        e.latest = latest_event_item(db, t->session);
         sqlite3_close(db);
     }
+    return e;
+}
+
+/* Reads the start-up lines: a resume must name the tracked session and the right item. */
+static void check_start(tracker *t, child_proc *c, expectation e, char *prompt, size_t cap)
+{
+    char line[512];
+    bool expect_resume = e.expect_resume;
+    int latest = e.latest;
     for (;;) {
         assert_true(child_read_line(c, line, sizeof line, WAIT_MS));
         char id[64];
@@ -252,9 +265,10 @@ static void one_life(tracker *t, const char *db_path, const char *log_path)
 {
     child_proc c;
     char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--db", (char *)db_path, NULL};
+    expectation e = expect_from_db(t, db_path);
     assert_int_equal(child_start(&c, argv, log_path), 0);
     char prompt[256], reply[64];
-    check_start(t, &c, db_path, prompt, sizeof prompt);
+    check_start(t, &c, e, prompt, sizeof prompt);
     int steps = (int)(next_rand(t) % 40);
     for (int i = 0;; i++) {
         choose_reply(t, prompt, reply, sizeof reply);

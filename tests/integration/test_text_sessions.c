@@ -117,6 +117,7 @@ static sqlite3 *open_db(const run *r)
 {
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(r->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 10000);
     return db;
 }
 

@@ -8,6 +8,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -264,6 +265,28 @@ static void test_check_updates_metadata(void **state)
     assert_int_equal(q_int(f, "SELECT count(*) FROM outbox WHERE kind = 'check' AND question_num = 0"), 2);
 }
 
+static void test_check_result_keeps_measurements(void **state)
+{
+    fixture *f = *state;
+    const char *sid = tu_uuid(1);
+    store_check noisy = {.result = "ok", .measured = true, .level_dbfs = -21.46, .snr_db = 7.04, .advise_touch = true};
+    assert_int_equal(store_record_check_result(f->st, sid, &noisy, STORE_SOURCE_VOICE, TU_T0 + 1), STORE_OK);
+    assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_check' FROM sessions"), "ok");
+    assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_snr_db' FROM sessions"), "7.0");
+    assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_level_dbfs' FROM sessions"), "-21.5");
+    assert_int_equal(q_int(f, "SELECT metadata ->> '$.advise_touch' FROM sessions"), 1);
+    store_check failed = {.result = "failed", .advise_touch = true};
+    assert_int_equal(store_record_check_result(f->st, sid, &failed, STORE_SOURCE_VOICE, TU_T0 + 2), STORE_OK);
+    assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_check' FROM sessions"), "failed");
+    assert_string_equal(q_text(f, "SELECT action FROM answer_events ORDER BY seq DESC"), "SKIP");
+    store_check bad = {.result = "maybe"};
+    assert_int_equal(store_record_check_result(f->st, sid, &bad, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    store_check absurd = {.result = "ok", .measured = true, .level_dbfs = INFINITY, .snr_db = 3};
+    assert_int_equal(store_record_check_result(f->st, sid, &absurd, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    assert_int_equal(store_record_check_result(f->st, sid, NULL, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM answer_events"), 2);
+}
+
 static void test_submit_closes_session(void **state)
 {
     fixture *f = *state;
@@ -389,6 +412,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incomplete_closes_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_events_are_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_result_keeps_measurements, setup, teardown),
         cmocka_unit_test_setup_teardown(test_schema_checks, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -166,6 +166,11 @@ bool text_parse_line(const qlq_session *s, char *line, qlq_event *ev, qlq_refusa
         *why = QLQ_REFUSE_YES_NO;
         return parse_choice(line, "on", "oui", "off", "non", ev);
     case QLQ_STEP_ITEM:
+        if (s->voice == QLQ_VOICE_CONFIRM) {
+            ev->type = QLQ_EV_CONFIRM;
+            *why = QLQ_REFUSE_YES_NO;
+            return parse_choice(line, "yes", "oui", "no", "non", ev) && ev->type == QLQ_EV_CONFIRM;
+        }
         *why = QLQ_REFUSE_ANSWER;
         return parse_item(s, line, ev);
     case QLQ_STEP_REVIEW:

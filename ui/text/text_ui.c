@@ -32,7 +32,9 @@ static void write_prompt(const qlq_session *s, FILE *out)
     case QLQ_STEP_MODE: fputs("? mode\n", out); break;
     case QLQ_STEP_AUDIO: fputs("? audio\n", out); break;
     case QLQ_STEP_ITEM:
-        if (s->item == QLQ_CHECK_ITEM)
+        if (s->voice == QLQ_VOICE_CONFIRM)
+            fprintf(out, "? confirm item %d score %d\n", s->item, s->voice_value);
+        else if (s->item == QLQ_CHECK_ITEM)
             fputs("? item 0\n", out);
         else
             fprintf(out, "? item %d scale=%d\n", s->item, (int)qlq_item_scale(s->item));
@@ -117,8 +119,17 @@ static void show_review(const text_ui *t, const qlq_session *s)
     fprintf(t->out, "  submit = %s | item N\n", msg(t, QLQ_MSG_SUBMIT));
 }
 
+static void show_confirmation(const text_ui *t, const qlq_session *s)
+{
+    const qlq_item *it = &t->q->items[s->item];
+    fprintf(t->out, "%s %s\n%s\n  yes = %s | no = %s\n", msg(t, QLQ_MSG_YOU_ANSWERED), it->options[s->voice_value - 1],
+            msg(t, QLQ_MSG_CONFIRM), msg(t, QLQ_MSG_YES), msg(t, QLQ_MSG_NO));
+}
+
 static void show(const text_ui *t, const qlq_session *s)
 {
+    if (s->step == QLQ_STEP_ITEM && s->voice == QLQ_VOICE_CONFIRM)
+        return show_confirmation(t, s);
     switch (s->step) {
     case QLQ_STEP_WELCOME: fprintf(t->out, "\n%s\n", msg(t, QLQ_MSG_WELCOME)); break;
     case QLQ_STEP_CONSENT:
@@ -157,6 +168,7 @@ static void text_effect(qlq_ui *ui, const qlq_session *s, const qlq_effect *fx)
     case QLQ_FX_STARTED: fprintf(t->out, "started session=%s\n", s->session_id); break;
     case QLQ_FX_SUBMITTED: fprintf(t->out, "submitted session=%s\n", s->session_id); break;
     case QLQ_FX_IDLE_WARNING: fprintf(t->out, "%s\n", msg(t, QLQ_MSG_IDLE_WARNING)); break;
+    case QLQ_FX_NOTICE: fprintf(t->out, "%s\n", msg(t, fx->msg)); break;
     case QLQ_FX_CLEAR:
         fputs(t->tty ? "\033[2J\033[H" : "\n----------------------------------------\n", t->out);
         t->prompted = false;
