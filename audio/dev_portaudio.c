@@ -1,0 +1,335 @@
+/*
+ * dev_portaudio.c - the sound card. The capture callback only copies raw device-rate samples into the
+ * lock-free ring (mixing to mono on the stack when the device insists on stereo): no lock, no malloc,
+ * no resampling on the real-time thread. The reader converts to AUDIO_RATE with a streaming
+ * libsamplerate state. Playback converts the whole buffer to the device rate before starting, so the
+ * output callback is a copy too. Exercised on the device only: this build machine has no sound card.
+ */
+#include "audio_internal.h"
+
+#include <portaudio.h>
+#include <samplerate.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5 };
+
+typedef struct {
+    PaStream *in, *out;
+    int in_rate, out_rate, in_channels, out_channels;
+    audio_ring *ring; /* raw mono samples at in_rate */
+    SRC_STATE *src;
+    float carry[PA_CARRY]; /* device-rate input not yet converted */
+    size_t carry_n;
+    atomic_ulong overruns; /* callbacks that found the ring full */
+    bool capturing;
+    int16_t *play_buf; /* at out_rate; freed only while the output stream is stopped */
+    size_t play_count;
+    atomic_size_t play_pos;
+} pa_dev;
+
+static pa_dev *impl(audio_device *d) { return d->impl; }
+
+static int capture_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
+                      PaStreamCallbackFlags flags, void *user)
+{
+    (void)output, (void)ti, (void)flags;
+    pa_dev *p = user;
+    const int16_t *in = input;
+    if (!in)
+        return paContinue;
+    size_t lost = 0;
+    if (p->in_channels == 1) {
+        lost = frames - audio_ring_push(p->ring, in, frames);
+    } else {
+        int16_t mono[PA_MIX_BLOCK];
+        for (unsigned long i = 0; i < frames;) {
+            size_t n = frames - i < PA_MIX_BLOCK ? frames - i : PA_MIX_BLOCK;
+            for (size_t k = 0; k < n; k++, i++) {
+                int32_t sum = 0;
+                for (int c = 0; c < p->in_channels; c++)
+                    sum += in[i * (unsigned long)p->in_channels + (unsigned long)c];
+                mono[k] = (int16_t)(sum / p->in_channels);
+            }
+            lost += n - audio_ring_push(p->ring, mono, n);
+        }
+    }
+    if (lost)
+        atomic_fetch_add_explicit(&p->overruns, 1, memory_order_relaxed);
+    return paContinue;
+}
+
+static int play_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
+                   PaStreamCallbackFlags flags, void *user)
+{
+    (void)input, (void)ti, (void)flags;
+    pa_dev *p = user;
+    int16_t *out = output;
+    size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
+    size_t n = p->play_count - pos < frames ? p->play_count - pos : frames;
+    for (size_t i = 0; i < frames; i++)
+        for (int c = 0; c < p->out_channels; c++)
+            out[i * (size_t)p->out_channels + (size_t)c] = i < n ? p->play_buf[pos + i] : 0;
+    atomic_store_explicit(&p->play_pos, pos + n, memory_order_relaxed);
+    return pos + n >= p->play_count ? paComplete : paContinue;
+}
+
+static audio_status pa_capture_start(audio_device *d)
+{
+    pa_dev *p = impl(d);
+    if (p->capturing)
+        return AUDIO_OK;
+    int16_t drop[256];
+    while (audio_ring_pop(p->ring, drop, 256) > 0) { /* the stream is stopped: we are the only side */
+    }
+    src_reset(p->src);
+    p->carry_n = 0;
+    atomic_store(&p->overruns, 0);
+    PaError e = Pa_StartStream(p->in);
+    if (e != paNoError) {
+        audio_log("PortAudio: cannot start capture: %s", Pa_GetErrorText(e));
+        return AUDIO_ERR_DEVICE;
+    }
+    p->capturing = true;
+    return AUDIO_OK;
+}
+
+/* Moves raw samples from the ring into the float carry buffer. */
+static void fill_carry(pa_dev *p)
+{
+    int16_t raw[512];
+    while (p->carry_n < PA_CARRY) {
+        size_t want = PA_CARRY - p->carry_n < 512 ? PA_CARRY - p->carry_n : 512;
+        size_t n = audio_ring_pop(p->ring, raw, want);
+        if (n == 0)
+            return;
+        src_short_to_float_array(raw, p->carry + p->carry_n, (int)n);
+        p->carry_n += n;
+    }
+}
+
+/* Converts what has been captured so far into at most `max` samples at AUDIO_RATE. */
+static size_t convert_available(pa_dev *p, int16_t *buf, size_t max)
+{
+    if (p->in_rate == AUDIO_RATE)
+        return audio_ring_pop(p->ring, buf, max);
+    size_t done = 0;
+    float out[1024];
+    while (done < max) {
+        fill_carry(p);
+        size_t room = max - done < 1024 ? max - done : 1024;
+        SRC_DATA sd = {.data_in = p->carry,
+                       .input_frames = (long)p->carry_n,
+                       .data_out = out,
+                       .output_frames = (long)room,
+                       .src_ratio = (double)AUDIO_RATE / p->in_rate};
+        if (src_process(p->src, &sd) != 0 || (sd.input_frames_used == 0 && sd.output_frames_gen == 0))
+            break;
+        src_float_to_short_array(out, buf + done, (int)sd.output_frames_gen);
+        done += (size_t)sd.output_frames_gen;
+        p->carry_n -= (size_t)sd.input_frames_used;
+        memmove(p->carry, p->carry + sd.input_frames_used, p->carry_n * sizeof *p->carry);
+    }
+    return done;
+}
+
+static size_t pa_capture_read(audio_device *d, int16_t *buf, size_t max, int wait_ms)
+{
+    pa_dev *p = impl(d);
+    if (!p->capturing || !buf || max == 0)
+        return 0;
+    double deadline = audio_now_ms() + (wait_ms > 0 ? wait_ms : 0);
+    for (;;) {
+        size_t n = convert_available(p, buf, max);
+        double now = audio_now_ms();
+        if (n > 0 || now >= deadline)
+            return n;
+        int ms = (int)(deadline - now) + 1;
+        audio_sleep_ms(ms < PA_POLL_MS ? ms : PA_POLL_MS);
+    }
+}
+
+static void pa_capture_stop(audio_device *d)
+{
+    pa_dev *p = impl(d);
+    if (!p->capturing)
+        return;
+    Pa_StopStream(p->in);
+    p->capturing = false;
+    unsigned long lost = atomic_load(&p->overruns);
+    if (lost)
+        audio_log("PortAudio: capture lost samples in %lu callbacks (reader too slow)", lost);
+}
+
+static bool pa_capture_at_end(audio_device *d)
+{
+    (void)d;
+    return false; /* a microphone never runs out */
+}
+
+static void pa_play_stop(audio_device *d)
+{
+    pa_dev *p = impl(d);
+    if (Pa_IsStreamStopped(p->out) == 0)
+        Pa_AbortStream(p->out); /* at once, not after the buffered audio */
+}
+
+static audio_status pa_play(audio_device *d, const int16_t *samples, size_t count, int rate)
+{
+    pa_dev *p = impl(d);
+    pa_play_stop(d);
+    audio_pcm in = {.samples = (int16_t *)samples, .count = count, .rate = rate}, conv;
+    audio_status s = audio_resample(&in, p->out_rate, &conv);
+    if (s != AUDIO_OK)
+        return s;
+    free(p->play_buf);
+    p->play_buf = conv.samples;
+    p->play_count = conv.count;
+    atomic_store(&p->play_pos, 0);
+    if (conv.count == 0)
+        return AUDIO_OK;
+    PaError e = Pa_StartStream(p->out);
+    if (e != paNoError) {
+        audio_log("PortAudio: cannot start playback: %s", Pa_GetErrorText(e));
+        return AUDIO_ERR_DEVICE;
+    }
+    return AUDIO_OK;
+}
+
+static bool pa_playing(audio_device *d) { return Pa_IsStreamActive(impl(d)->out) == 1; }
+
+static void pa_destroy(audio_device *d)
+{
+    if (!d)
+        return;
+    pa_dev *p = impl(d);
+    if (p->in) {
+        Pa_AbortStream(p->in);
+        Pa_CloseStream(p->in);
+    }
+    if (p->out) {
+        Pa_AbortStream(p->out);
+        Pa_CloseStream(p->out);
+    }
+    audio_ring_destroy(p->ring);
+    if (p->src)
+        src_delete(p->src);
+    free(p->play_buf);
+    free(p);
+    free(d);
+    Pa_Terminate();
+}
+
+static const audio_ops pa_ops = {
+    .name = "portaudio",
+    .capture_start = pa_capture_start,
+    .capture_read = pa_capture_read,
+    .capture_stop = pa_capture_stop,
+    .capture_at_end = pa_capture_at_end,
+    .play = pa_play,
+    .playing = pa_playing,
+    .play_stop = pa_play_stop,
+    .destroy = pa_destroy,
+};
+
+/* NULL name: the default device. Otherwise an exact name, else the first name containing it. */
+static PaDeviceIndex find_device(const char *name, bool input, char *err, size_t err_len)
+{
+    const char *what = input ? "input" : "output";
+    int n = Pa_GetDeviceCount();
+    if (!name) {
+        PaDeviceIndex i = input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
+        if (i == paNoDevice)
+            audio_set_err(err, err_len, "PortAudio: no default %s device (%d devices found)", what, n < 0 ? 0 : n);
+        return i;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (PaDeviceIndex i = 0; i < n; i++) {
+            const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+            int ch = info ? (input ? info->maxInputChannels : info->maxOutputChannels) : 0;
+            if (ch > 0 && (pass == 0 ? strcmp(info->name, name) == 0 : strstr(info->name, name) != NULL))
+                return i;
+        }
+    audio_set_err(err, err_len, "PortAudio: no %s device named '%s' (%d devices found)", what, name, n < 0 ? 0 : n);
+    return paNoDevice;
+}
+
+/* Tries (channels, rate) pairs in order of preference and opens the first the device accepts. */
+static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, char *err, size_t err_len)
+{
+    const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
+    int max_ch = input ? info->maxInputChannels : info->maxOutputChannels;
+    /* Capture prefers 16 kHz (no conversion); playback the device's own rate (keeps 22-24 kHz voices). */
+    double rates[2] = {input ? AUDIO_RATE : info->defaultSampleRate, input ? info->defaultSampleRate : AUDIO_RATE};
+    PaStreamParameters sp = {.device = dev,
+                             .sampleFormat = paInt16,
+                             .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultHighOutputLatency};
+    for (int ch = 1; ch <= 2 && ch <= max_ch; ch++)
+        for (int r = 0; r < 2; r++) {
+            sp.channelCount = ch;
+            const PaStreamParameters *in = input ? &sp : NULL, *out = input ? NULL : &sp;
+            if (Pa_IsFormatSupported(in, out, rates[r]) != paFormatIsSupported)
+                continue;
+            PaError e = Pa_OpenStream(input ? &p->in : &p->out, in, out, rates[r], paFramesPerBufferUnspecified,
+                                      paNoFlag, input ? capture_cb : play_cb, p);
+            if (e != paNoError) {
+                audio_set_err(err, err_len, "PortAudio: cannot open '%s': %s", info->name, Pa_GetErrorText(e));
+                return false;
+            }
+            *(input ? &p->in_rate : &p->out_rate) = (int)rates[r];
+            *(input ? &p->in_channels : &p->out_channels) = ch;
+            return true;
+        }
+    audio_set_err(err, err_len, "PortAudio: '%s' takes neither 16-bit mono nor stereo at %.0f or %.0f Hz", info->name,
+                  rates[0], rates[1]);
+    return false;
+}
+
+static bool open_all(pa_dev *p, const char *input_name, const char *output_name, char *err, size_t err_len)
+{
+    PaDeviceIndex in = find_device(input_name, true, err, err_len);
+    if (in == paNoDevice)
+        return false;
+    PaDeviceIndex out = find_device(output_name, false, err, err_len);
+    if (out == paNoDevice || !open_stream(p, in, true, err, err_len) || !open_stream(p, out, false, err, err_len))
+        return false;
+    int e = 0;
+    p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
+    p->src = src_new(SRC_SINC_FASTEST, 1, &e);
+    if (!p->ring || !p->src) {
+        audio_set_err(err, err_len, "PortAudio: out of memory");
+        return false;
+    }
+    audio_log("PortAudio: input '%s' %d Hz x%d, output '%s' %d Hz x%d", Pa_GetDeviceInfo(in)->name, p->in_rate,
+              p->in_channels, Pa_GetDeviceInfo(out)->name, p->out_rate, p->out_channels);
+    return true;
+}
+
+audio_device *audio_open_portaudio(const char *input_name, const char *output_name, char *err, size_t err_len)
+{
+    audio_set_err(err, err_len, "%s", "");
+    PaError e = Pa_Initialize();
+    if (e != paNoError) {
+        audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
+        return NULL;
+    }
+    audio_device *d = calloc(1, sizeof *d);
+    pa_dev *p = calloc(1, sizeof *p);
+    if (!d || !p) {
+        free(d);
+        free(p);
+        Pa_Terminate();
+        audio_set_err(err, err_len, "PortAudio: out of memory");
+        return NULL;
+    }
+    atomic_init(&p->overruns, 0);
+    atomic_init(&p->play_pos, 0);
+    d->ops = &pa_ops;
+    d->impl = p;
+    if (!open_all(p, input_name, output_name, err, err_len)) {
+        pa_destroy(d);
+        return NULL;
+    }
+    return d;
+}

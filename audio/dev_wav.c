@@ -1,0 +1,261 @@
+/*
+ * dev_wav.c - WAV files as microphone and speaker, for tests and for replaying recorded answers.
+ *
+ * Input: each capture_start takes the next file, converted to AUDIO_RATE; capture_read hands it out
+ * at once (no real-time pacing: the consumer counts samples, not wall time) and then reports the end.
+ * Output: every play is appended to one 16 kHz WAV, whose header is rewritten after each append, so a
+ * crashed process leaves a readable file. Playback behaves like a speaker in time: "playing" lasts the
+ * audio's real duration on CLOCK_MONOTONIC, and play_stop cuts the file back to what was heard.
+ * A device is used from one thread.
+ */
+#include "audio_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    audio_file_list inputs;
+    size_t next_input;
+    audio_pcm cur; /* the current capture, at AUDIO_RATE */
+    size_t cur_pos;
+    bool capturing;
+
+    int out_fd; /* -1: output discarded */
+    char *out_path;
+    uint64_t out_samples; /* samples in the output file */
+
+    bool play_active;
+    double play_start_ms;
+    size_t play_count;
+    uint64_t play_file_start; /* where the current play begins in the output */
+} wav_dev;
+
+/* Largest 16-bit data chunk a RIFF size field can describe. */
+#define WAV_OUT_MAX ((uint64_t)(UINT32_MAX - 36) / 2)
+
+static wav_dev *impl(audio_device *d) { return d->impl; }
+
+static audio_status wav_capture_start(audio_device *d)
+{
+    wav_dev *w = impl(d);
+    audio_pcm_free(&w->cur);
+    w->cur_pos = 0;
+    w->capturing = true;
+    if (w->next_input >= w->inputs.count)
+        return AUDIO_OK; /* past the last file: silence, at its end */
+    const char *path = w->inputs.paths[w->next_input++];
+    audio_pcm raw;
+    char err[512];
+    audio_status s = audio_wav_read(path, &raw, err, sizeof err);
+    if (s != AUDIO_OK) {
+        audio_log("wav input: %s", err);
+        return s;
+    }
+    s = audio_resample(&raw, AUDIO_RATE, &w->cur);
+    audio_pcm_free(&raw);
+    if (s != AUDIO_OK)
+        audio_log("wav input %s: cannot convert to %d Hz: %s", path, AUDIO_RATE, audio_status_name(s));
+    return s;
+}
+
+static size_t wav_capture_read(audio_device *d, int16_t *buf, size_t max, int wait_ms)
+{
+    (void)wait_ms;
+    wav_dev *w = impl(d);
+    if (!w->capturing || !buf)
+        return 0;
+    size_t n = w->cur.count - w->cur_pos;
+    if (n > max)
+        n = max;
+    if (n)
+        memcpy(buf, w->cur.samples + w->cur_pos, n * sizeof *buf);
+    w->cur_pos += n;
+    return n;
+}
+
+static void wav_capture_stop(audio_device *d)
+{
+    wav_dev *w = impl(d);
+    audio_pcm_free(&w->cur);
+    w->cur_pos = 0;
+    w->capturing = false;
+}
+
+static bool wav_capture_at_end(audio_device *d)
+{
+    wav_dev *w = impl(d);
+    return !w->capturing || w->cur_pos >= w->cur.count;
+}
+
+static bool write_full(int fd, const void *p, size_t n, off_t at)
+{
+    const uint8_t *b = p;
+    while (n > 0) {
+        ssize_t k = pwrite(fd, b, n, at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return false;
+        b += k;
+        n -= (size_t)k;
+        at += k;
+    }
+    return true;
+}
+
+static bool write_header(wav_dev *w)
+{
+    uint8_t h[44];
+    audio_wav_header(h, (uint32_t)w->out_samples, AUDIO_RATE);
+    return write_full(w->out_fd, h, sizeof h, 0);
+}
+
+static audio_status append_output(wav_dev *w, const int16_t *s, size_t n)
+{
+    if (w->out_samples + n > WAV_OUT_MAX) {
+        audio_log("wav output %s: full (a WAV file holds at most %llu samples)", w->out_path,
+                  (unsigned long long)WAV_OUT_MAX);
+        return AUDIO_ERR_TOO_LARGE;
+    }
+    uint8_t block[4096];
+    off_t at = 44 + (off_t)w->out_samples * 2;
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i < sizeof block / 2 ? n - i : sizeof block / 2;
+        for (size_t j = 0; j < k; j++) {
+            uint16_t v = (uint16_t)s[i + j];
+            block[2 * j] = (uint8_t)v;
+            block[2 * j + 1] = (uint8_t)(v >> 8);
+        }
+        if (!write_full(w->out_fd, block, 2 * k, at + (off_t)i * 2)) {
+            audio_log("wav output %s: write failed: %s", w->out_path, strerror(errno));
+            return AUDIO_ERR_IO;
+        }
+        i += k;
+    }
+    w->out_samples += n;
+    return write_header(w) ? AUDIO_OK : AUDIO_ERR_IO;
+}
+
+/* Samples "heard" so far of the current play. */
+static size_t heard(const wav_dev *w)
+{
+    double ms = audio_now_ms() - w->play_start_ms;
+    double n = ms * AUDIO_RATE / 1000.0;
+    return n >= (double)w->play_count ? w->play_count : (size_t)(n > 0 ? n : 0);
+}
+
+static bool wav_playing(audio_device *d)
+{
+    wav_dev *w = impl(d);
+    if (w->play_active && heard(w) >= w->play_count)
+        w->play_active = false;
+    return w->play_active;
+}
+
+static void wav_play_stop(audio_device *d)
+{
+    wav_dev *w = impl(d);
+    if (!wav_playing(d))
+        return;
+    w->play_active = false;
+    if (w->out_fd < 0)
+        return;
+    w->out_samples = w->play_file_start + heard(w);
+    if (ftruncate(w->out_fd, 44 + (off_t)w->out_samples * 2) != 0 || !write_header(w))
+        audio_log("wav output %s: cannot cut playback short: %s", w->out_path, strerror(errno));
+}
+
+static audio_status wav_play(audio_device *d, const int16_t *samples, size_t count, int rate)
+{
+    wav_dev *w = impl(d);
+    if (!samples && count > 0)
+        return AUDIO_ERR_FORMAT;
+    wav_play_stop(d); /* a new sound replaces the one playing, as on a speaker */
+    audio_pcm in = {.samples = (int16_t *)samples, .count = count, .rate = rate}, conv = {0};
+    audio_status s = AUDIO_OK;
+    if (rate != AUDIO_RATE) {
+        s = audio_resample(&in, AUDIO_RATE, &conv);
+        if (s != AUDIO_OK)
+            return s;
+        in = conv;
+    }
+    w->play_file_start = w->out_samples;
+    if (w->out_fd >= 0 && in.count > 0)
+        s = append_output(w, in.samples, in.count);
+    if (s == AUDIO_OK && in.count > 0) {
+        w->play_active = true;
+        w->play_start_ms = audio_now_ms();
+        w->play_count = in.count;
+    }
+    audio_pcm_free(&conv);
+    return s;
+}
+
+/* Whatever is playing is kept whole in the file: destroying the device is not an interruption. */
+static void wav_destroy(audio_device *d)
+{
+    if (!d)
+        return;
+    wav_dev *w = impl(d);
+    if (w->out_fd >= 0) {
+        if (!write_header(w) || fsync(w->out_fd) != 0)
+            audio_log("wav output %s: final header not written: %s", w->out_path, strerror(errno));
+        close(w->out_fd);
+    }
+    audio_file_list_free(&w->inputs);
+    audio_pcm_free(&w->cur);
+    free(w->out_path);
+    free(w);
+    free(d);
+}
+
+static const audio_ops wav_ops = {
+    .name = "wav",
+    .capture_start = wav_capture_start,
+    .capture_read = wav_capture_read,
+    .capture_stop = wav_capture_stop,
+    .capture_at_end = wav_capture_at_end,
+    .play = wav_play,
+    .playing = wav_playing,
+    .play_stop = wav_play_stop,
+    .destroy = wav_destroy,
+};
+
+static bool open_output(wav_dev *w, const char *output, char *err, size_t err_len)
+{
+    w->out_path = strdup(output);
+    w->out_fd = open(output, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (w->out_fd < 0 || !w->out_path) {
+        audio_set_err(err, err_len, "wav output %s: cannot create: %s", output, strerror(errno));
+        return false;
+    }
+    if (!write_header(w)) {
+        audio_set_err(err, err_len, "wav output %s: cannot write: %s", output, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+audio_device *audio_open_wav(const char *input, const char *output, char *err, size_t err_len)
+{
+    audio_set_err(err, err_len, "%s", "");
+    audio_device *d = calloc(1, sizeof *d);
+    wav_dev *w = calloc(1, sizeof *w);
+    if (!d || !w) {
+        free(d);
+        free(w);
+        audio_set_err(err, err_len, "wav device: out of memory");
+        return NULL;
+    }
+    w->out_fd = -1;
+    d->ops = &wav_ops;
+    d->impl = w;
+    if (!audio_list_inputs(input, &w->inputs, err, err_len) || (output && !open_output(w, output, err, err_len))) {
+        wav_destroy(d);
+        return NULL;
+    }
+    return d;
+}
