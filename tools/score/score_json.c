@@ -13,6 +13,7 @@
  *    the one nearest x (ties to even) is the one Python's repr and JavaScript print.
  *  - anything outside that range (never a score) uses the printf + strtod loop.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,24 +123,44 @@ static int score_shortest_fast(uint64_t bits, char digits[SCORE_DIGITS_MAX], int
     return n - skip;
 }
 
-/* The same digits the slow, obviously right way: the fewest %.Ne digits that read back as x. */
-static int score_shortest_slow(double x, char digits[SCORE_DIGITS_MAX], int *exp10)
+/* p significant digits of x: printf's nearest, or, just above a power of two where the interval
+ * below x is half as wide and that nearest can miss it, the next p-digit decimal up. Writes the
+ * digits as an integer and returns the exponent of its last digit; false when neither reads back. */
+static bool score_digits_p(double x, int p, bool power_of_two, uint64_t *d, int *exp_last)
 {
     char buf[48];
+    snprintf(buf, sizeof buf, "%.*e", p - 1, x);
+    const char *e = strchr(buf, 'e');
+    *exp_last = atoi(e + 1) - (p - 1);
+    *d = 0;
+    for (const char *c = buf; c < e; c++) {
+        if (*c >= '0' && *c <= '9')
+            *d = *d * 10 + (uint64_t)(*c - '0');
+    }
+    if (strtod(buf, NULL) == x)
+        return true;
+    if (!power_of_two)
+        return false;
+    snprintf(buf, sizeof buf, "%" PRIu64 "e%d", *d + 1, *exp_last);
+    *d += 1;
+    return strtod(buf, NULL) == x;
+}
+
+/* Outside the fast range: the fewest digits p for which score_digits_p reads back. */
+static int score_shortest_slow(double x, bool power_of_two, char digits[SCORE_DIGITS_MAX], int *exp10)
+{
+    uint64_t d = 0;
+    int exp_last = 0;
     for (int p = 1; p <= 17; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, x);
-        if (strtod(buf, NULL) == x)
+        if (score_digits_p(x, p, power_of_two, &d, &exp_last))
             break;
     }
-    int n = 0;
-    const char *s = buf;
-    for (; *s != 'e' && *s != '\0'; s++) {
-        if (*s >= '0' && *s <= '9' && n < SCORE_DIGITS_MAX)
-            digits[n++] = *s;
-    }
-    *exp10 = *s == 'e' ? atoi(s + 1) : 0;
-    while (n > 1 && digits[n - 1] == '0')
+    char tmp[SCORE_DIGITS_MAX + 1];
+    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, d);
+    *exp10 = exp_last + n - 1;
+    while (n > 1 && tmp[n - 1] == '0')
         n--;
+    memcpy(digits, tmp, (size_t)n);
     return n;
 }
 
@@ -200,7 +221,7 @@ size_t score_format_double(double x, char out[SCORE_NUMBER_MAX])
     if (biased >= SCORE_FAST_MIN_EXP && biased <= SCORE_FAST_MAX_EXP)
         n = score_shortest_fast(bits, digits, &exp10);
     if (n == 0)
-        n = score_shortest_slow(x, digits, &exp10);
+        n = score_shortest_slow(x, (bits & ((UINT64_C(1) << 52) - 1)) == 0 && biased > 1, digits, &exp10);
     o += score_write_decimal(digits, n, exp10, out + o);
     out[o] = '\0';
     return o;
