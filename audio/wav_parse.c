@@ -241,10 +241,13 @@ static audio_status check_chunks(wav_scan *s)
     }
     uint64_t frames = s->data_declared / s->fmt.block_align;
     if (frames > (uint64_t)WAV_MAX_SECONDS * s->fmt.rate) {
+        /* Writers to a pipe (espeak-ng --stdout: 0x7FFFF000) leave a huge placeholder they never fix. */
+        bool placeholder = s->data_declared >= 0x7FFF0000u && s->data_declared > s->data_present;
         audio_set_err(s->err, s->err_len,
-                      "data chunk at offset %zu declares %llu bytes = %.0f s at %u Hz, more than the %d-minute limit",
+                      "data chunk at offset %zu declares %llu bytes = %.0f s at %u Hz, more than the %d-minute limit%s",
                       s->data_off, (unsigned long long)s->data_declared, (double)frames / s->fmt.rate, s->fmt.rate,
-                      WAV_MAX_SECONDS / 60);
+                      WAV_MAX_SECONDS / 60,
+                      placeholder ? " (a streaming writer's unfixed size: rewrite the file, e.g. with sox)" : "");
         return AUDIO_ERR_TOO_LARGE;
     }
     if (data_short) {

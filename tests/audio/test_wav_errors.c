@@ -206,7 +206,7 @@ static void test_too_large(void **state)
     wb_set_le32(&b, 40, 600u * 8000u * 2u + 2u);
     expect_err(&b, AUDIO_ERR_TOO_LARGE, "10-minute limit", "8000 Hz");
     wb_set_le32(&b, 40, 0xFFFFFFFFu); /* what streaming writers leave behind */
-    expect_err(&b, AUDIO_ERR_TOO_LARGE, "4294967295 bytes", NULL);
+    expect_err(&b, AUDIO_ERR_TOO_LARGE, "4294967295 bytes", "streaming writer");
     wb_free(&b);
 }
 
