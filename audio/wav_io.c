@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +160,9 @@ audio_status audio_wav_write(const char *path, const int16_t *samples, size_t co
     char *tmp = malloc(n);
     if (!tmp)
         return AUDIO_ERR_NOMEM;
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+    /* pid and a counter: two threads (the TTS cache filler and the kiosk) may write at once */
+    static atomic_uint serial;
+    snprintf(tmp, n, "%s.tmp.%ld.%u", path, (long)getpid(), atomic_fetch_add(&serial, 1));
     audio_status s = AUDIO_OK;
     if (!write_file(tmp, samples, count, rate) || rename(tmp, path) != 0) {
         s = AUDIO_ERR_IO;

@@ -3,6 +3,9 @@
  * sanitizer build checks every parse for out-of-bounds reads, overflow and leaks. Each input is copied
  * into a buffer of exactly its length, so a read one byte past the end is caught.
  *
+ * Seeds: the generated ones (fuzz_seeds.c) plus the committed corpus/ (inputs libFuzzer found new coverage
+ * with, merged and minimised), each parsed as is and then mutated.
+ *
  *   fuzz_wav                     run (QLQ_FUZZ_ITERS parses, default 200000)
  *   fuzz_wav --write-corpus DIR  write the seeds as files (the libFuzzer target's starting corpus)
  */
@@ -13,6 +16,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,6 +160,47 @@ static void mutate_once(wb *b)
     }
 }
 
+enum { MAX_CORPUS = 1024 };
+static wb corpus[MAX_CORPUS];
+static size_t corpus_n;
+
+static void load_corpus(void)
+{
+#ifdef QLQ_AUDIO_CORPUS_DIR
+    DIR *d = opendir(QLQ_AUDIO_CORPUS_DIR);
+    assert_non_null(d);
+    struct dirent *e;
+    while (corpus_n < MAX_CORPUS && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", QLQ_AUDIO_CORPUS_DIR, e->d_name);
+        FILE *f = fopen(p, "rb");
+        assert_non_null(f);
+        wb *b = &corpus[corpus_n++];
+        *b = (wb){0};
+        uint8_t chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b->len < MAX_INPUT)
+            wb_bytes(b, chunk, n);
+        fclose(f);
+    }
+    closedir(d);
+#endif
+}
+
+/* A starting input: a generated seed or a corpus file. */
+static void pick_seed(wb *b)
+{
+    size_t i = below(FUZZ_SEED_COUNT + corpus_n);
+    if (i < FUZZ_SEED_COUNT) {
+        fuzz_seed((int)i, b);
+        return;
+    }
+    *b = (wb){0};
+    wb_bytes(b, corpus[i - FUZZ_SEED_COUNT].buf, corpus[i - FUZZ_SEED_COUNT].len);
+}
+
 typedef struct {
     unsigned long parses, ok, by_status[AUDIO_ERR_DEVICE + 1];
 } fuzz_stats;
@@ -205,6 +250,9 @@ static void test_fuzz(void **state)
     (void)state;
     fuzz_stats st = {0};
     unsigned long total = iterations();
+    load_corpus();
+    for (size_t i = 0; i < corpus_n; i++)
+        check_parse(corpus[i].buf, corpus[i].len, &st);
     for (int i = 0; i < FUZZ_SEED_COUNT; i++) {
         wb seed;
         fuzz_seed(i, &seed);
@@ -221,14 +269,18 @@ static void test_fuzz(void **state)
     }
     while (st.parses < total) {
         wb b;
-        fuzz_seed((int)below(FUZZ_SEED_COUNT), &b);
+        pick_seed(&b);
         for (size_t m = 1 + below(4); m > 0; m--)
             mutate_once(&b);
         check_parse(b.buf, b.len, &st);
         wb_free(&b);
     }
-    printf("fuzz_wav: %lu parses, %lu accepted; refused: truncated %lu, format %lu, too large %lu\n", st.parses, st.ok,
-           st.by_status[AUDIO_ERR_TRUNCATED], st.by_status[AUDIO_ERR_FORMAT], st.by_status[AUDIO_ERR_TOO_LARGE]);
+    for (size_t i = 0; i < corpus_n; i++)
+        wb_free(&corpus[i]);
+    printf("fuzz_wav: %zu corpus files; %lu parses, %lu accepted; refused: truncated %lu, format %lu, "
+           "too large %lu\n",
+           corpus_n, st.parses, st.ok, st.by_status[AUDIO_ERR_TRUNCATED], st.by_status[AUDIO_ERR_FORMAT],
+           st.by_status[AUDIO_ERR_TOO_LARGE]);
     assert_true(st.parses >= 20000);
     /* The mutations must exercise both sides, or the fuzzing proves little. */
     assert_true(st.ok > st.parses / 50);
