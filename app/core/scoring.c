@@ -56,7 +56,9 @@ static bool scoring_scale_score(const scoring_scale *sc, const int8_t answers[QL
     for (int i = 0; i < sc->item_count; i++) {
         int n = sc->items[i];
         int a = answers[n];
-        if (a >= 1 && a <= (int)qlq_item_scale(n)) { /* a scale's value is its highest answer */
+        /* A scale's value is its highest answer; every item accepts 1..4, so only a larger answer
+         * needs the look-up (which is not cheap in a loop run 30 times per questionnaire). */
+        if (a >= 1 && (a <= QLQ_SCALE_4 || a <= (int)qlq_item_scale(n))) {
             sum += a;
             answered++;
         }

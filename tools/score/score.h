@@ -47,9 +47,16 @@ size_t score_line_message(score_line_result r, char out[SCORE_ERROR_MAX]);
  * returns the length. */
 size_t score_format_double(double x, char out[SCORE_NUMBER_MAX]);
 
-/* Remembers formatted numbers by their exact bit pattern: the 15 scale scores take only a few
- * hundred distinct values, so almost every lookup is a hit. A zeroed cache is an empty one. */
-enum { SCORE_CACHE_BITS = 10, SCORE_CACHE_SLOTS = 1 << SCORE_CACHE_BITS };
+/* Remembers formatted numbers by their exact bit pattern (so a hit is exact by construction).
+ * The 15 scale scores take a few hundred distinct values and the summary score a few thousand
+ * (it is a mean of 13 values from small sets), so almost every lookup is a hit. Direct-mapped:
+ * a collision only costs a recomputation. A zeroed cache is an empty one. */
+enum {
+    SCORE_CACHE_BITS = 10, /* scale scores */
+    SCORE_CACHE_SLOTS = 1 << SCORE_CACHE_BITS,
+    SCORE_SUM_CACHE_BITS = 14, /* summary scores */
+    SCORE_SUM_CACHE_SLOTS = 1 << SCORE_SUM_CACHE_BITS,
+};
 
 typedef struct {
     uint64_t bits;
@@ -59,6 +66,7 @@ typedef struct {
 
 typedef struct {
     score_cache_entry slots[SCORE_CACHE_SLOTS];
+    score_cache_entry sum_slots[SCORE_SUM_CACHE_SLOTS];
 } score_cache;
 
 /* Writes {"QL2":..,"PF2":..,...,"FI":..,"SUM":..} (keys in qlq_score_id order, null for scores

@@ -4,9 +4,10 @@
  *
  * printf("%.17g") plus round-trip checks costs microseconds per number, twenty times the budget
  * of a million questionnaires a second. Instead:
- *  - the 15 scale scores take a few hundred distinct values, so they come from a cache keyed by
- *    the exact bit pattern (a hit is exact by construction);
- *  - a miss (and the summary score, which takes too many values to cache) goes through an exact
+ *  - scores take few distinct values (a few hundred for the scales, a few thousand for the
+ *    summary), so they come from a cache keyed by the exact bit pattern (a hit is exact by
+ *    construction);
+ *  - a miss goes through an exact
  *    integer search: a decimal with j digits after the point reads back as x exactly when it lies
  *    in x's rounding interval, which for 2^-13 <= x < 2^20 is a question about 128-bit integers.
  *    The smallest such j gives the fewest significant digits; among the candidates of that length
@@ -227,11 +228,11 @@ size_t score_format_double(double x, char out[SCORE_NUMBER_MAX])
     return o;
 }
 
-static size_t score_cached(double x, score_cache *cache, char *out)
+static size_t score_cached(double x, score_cache_entry *slots, int slot_bits, char *out)
 {
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
-    score_cache_entry *e = &cache->slots[(bits * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - SCORE_CACHE_BITS)];
+    score_cache_entry *e = &slots[(bits * UINT64_C(0x9E3779B97F4A7C15)) >> (64 - slot_bits)];
     if (e->len != 0 && e->bits == bits) {
         memcpy(out, e->text, sizeof e->text); /* fixed size: the caller's buffer has the slack */
         return e->len;
@@ -265,9 +266,9 @@ size_t score_format_json(const qlq_scores *scores, score_cache *cache, char *out
             memcpy(out + o, "null", 4);
             o += 4;
         } else if (id < QLQ_SCORE_SCALES) {
-            o += score_cached(scores->value[id], cache, out + o);
+            o += score_cached(scores->value[id], cache->slots, SCORE_CACHE_BITS, out + o);
         } else {
-            o += score_format_double(scores->value[id], out + o);
+            o += score_cached(scores->value[id], cache->sum_slots, SCORE_SUM_CACHE_BITS, out + o);
         }
     }
     out[o++] = '}';
