@@ -4,9 +4,10 @@
  *   bench_score [QLQ_SCORE_BINARY] [LINES]
  *
  * In-process: qlq_score alone; parse + score + JSON with qlq-score's formatter, and the same with
- * a printf("%.15g".."%.17g") + strtod formatter as the baseline (on the first 200,000 lines). End to end: the qlq-score binary
- * on a file of LINES (default 2,000,000) random questionnaires with stdout to /dev/null, beside
- * `cat` of the same file (the pipe and disk floor). Every figure is the median of several runs.
+ * a printf("%.15g".."%.17g") + strtod formatter as the baseline (both on the first 200,000
+ * lines). End to end: the qlq-score binary on a file of LINES (default 2,000,000) random
+ * questionnaires with stdout to /dev/null, beside `cat` of the same file (the pipe and disk
+ * floor). Every figure is the median of several runs.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -54,7 +54,8 @@ static score_line_status score_parse_field(const char *f, const char *e, int max
 }
 
 /* The common line, "1,2,,4,...", with every field empty or one in-scale digit and no spaces:
- * a tight loop (1..4 is valid on every item, so only 5..7 look up the item's scale). Anything else returns false and goes through the general parser. */
+ * a tight loop (1..4 is valid on every item, so only 5..7 look up the item's scale). Anything
+ * else returns false and goes through the general parser. */
 static bool score_parse_plain(const char *p, const char *end, int8_t answers[QLQ_ITEM_SLOTS])
 {
     for (int item = 1; item <= SCORE_FIELDS; item++) {

@@ -311,7 +311,8 @@ static void test_crlf_blank_and_spaces(void **state)
     assert_string_equal(r.err,
                         "qlq-score: line 6: item 3: out of range (expected 1..4, or empty when missing)\n");
     const char *best = "{\"QL2\":100,\"PF2\":100,\"RF2\":100,\"EF\":100,\"CF\":100,\"SF\":100,"
-                       "\"FA\":0,\"NV\":0,\"PA\":0,\"DY\":0,\"SL\":0,\"AP\":0,\"CO\":0,\"DI\":0,\"FI\":0,\"SUM\":100}\n";
+                       "\"FA\":0,\"NV\":0,\"PA\":0,\"DY\":0,\"SL\":0,\"AP\":0,\"CO\":0,\"DI\":0,\"FI\":0,"
+                       "\"SUM\":100}\n";
     char want[1024];
     snprintf(want, sizeof want, "%s%s%s", best, best, best);
     assert_string_equal(r.out, want);
