@@ -10,7 +10,10 @@
 #include "kiosk.h"
 #include "log.h"
 
-enum { INPUT_POLL_MS = 1000 };
+enum {
+    INPUT_POLL_MS = 1000, /* the idle clock's resolution when nothing else is going on */
+    VOICE_POLL_MS = 10,   /* while speaking or listening, the microphone needs frequent reads */
+};
 
 static int64_t clock_ms(clockid_t id)
 {
@@ -149,8 +152,11 @@ static bool perform(kiosk *k, const qlq_session *s, const qlq_effects *fx, qlq_e
             memset(next, 0, sizeof *next);
             next->type = st == STORE_OK ? QLQ_EV_COMMITTED : QLQ_EV_COMMIT_FAILED;
             follow = true;
-        } else if (e->type != QLQ_FX_SPEAK && e->type != QLQ_FX_SPEAK_ANSWER && e->type != QLQ_FX_LISTEN &&
-                   e->type != QLQ_FX_STOP_AUDIO) {
+        } else if (e->type == QLQ_FX_SPEAK || e->type == QLQ_FX_SPEAK_ANSWER || e->type == QLQ_FX_LISTEN ||
+                   e->type == QLQ_FX_STOP_AUDIO) {
+            if (k->voice)
+                speech_effect(k->voice, e);
+        } else {
             k->ui->ops->effect(k->ui, s, e);
         }
     }
@@ -218,10 +224,11 @@ int kiosk_run(kiosk *k, qlq_session *s)
     for (;;) {
         qlq_event ev;
         memset(&ev, 0, sizeof ev);
-        qlq_ui_input in = k->ui->ops->next_event(k->ui, s, &ev, INPUT_POLL_MS);
+        bool voice_busy = k->voice && speech_busy(k->voice);
+        qlq_ui_input in = k->ui->ops->next_event(k->ui, s, &ev, voice_busy ? VOICE_POLL_MS : INPUT_POLL_MS);
         if (in == QLQ_UI_END)
             return 0;
-        if (in == QLQ_UI_IDLE)
+        if (in == QLQ_UI_IDLE && !(voice_busy && speech_poll(k->voice, &ev)))
             ev.type = QLQ_EV_TICK;
         if (ev.type == QLQ_EV_START) {
             new_session_id(ev.session_id);

@@ -6,13 +6,39 @@
 #include "qlq_core.h"
 #include "qlq_store.h"
 #include "qlq_ui.h"
+#include "speech.h"
 
 typedef struct {
     qlq_config cfg;
     const qlq_questionnaire *q;
     store *db;
     qlq_ui *ui;
+    speech *voice; /* NULL: no sound at all */
 } kiosk;
+
+/* How the kiosk speaks and listens (from the command line and the board's configuration). */
+typedef struct {
+    const char *audio_in;   /* WAV file or folder used as the microphone; NULL: the sound card */
+    const char *audio_out;  /* WAV file the speaker writes to; NULL: the sound card */
+    double audio_speed;     /* WAV speaker only: play this many times faster than real time (tests) */
+    bool no_sound;          /* neither speak nor listen */
+    const char *tts_cache;  /* NULL: no cache */
+    int speed_wpm;          /* 0: default */
+    const char *asr_model;  /* NULL: Debian's US-English model */
+    const char *assets;
+} voice_options;
+
+typedef struct {
+    audio_device *dev;
+    tts *tts;
+    asr *asr;
+    speech *speech;
+} voice_parts;
+
+/* Opens the audio device, text-to-speech and the recogniser. Whatever fails is logged and left out
+ * (no sound card: no voice; no microphone: no listening): the kiosk always runs, by touch if need be. */
+void voice_open(const voice_options *o, const qlq_questionnaire *q, voice_parts *v);
+void voice_close(voice_parts *v);
 
 /* Resumes an unfinished session younger than the idle timeout, closes an older one as incomplete.
  * Fills `s` for the loop. Returns 0, or -1 when the database could not be read. */

@@ -23,12 +23,15 @@ typedef struct {
     const char *lang;
     const char *assets;
     qlq_config cfg;
+    voice_options voice;
 } options;
 
 static void usage(FILE *to)
 {
     fputs("usage: qlq-kiosk [--ui text] [--db FILE] [--lang fr|en] [--assets DIR]\n"
           "                 [--idle-warning SECONDS] [--idle-timeout SECONDS]\n"
+          "                 [--audio-in FILE|DIR] [--audio-out FILE.wav] [--audio-speed X] [--no-sound]\n"
+          "                 [--tts-cache DIR] [--speed WPM] [--asr-model DIR]\n"
           "\n"
           "Administers the EORTC QLQ-C30 questionnaire and stores every answer at once in a local\n"
           "SQLite database (default " DEFAULT_DB ", or $QLQ_DB).\n"
@@ -37,7 +40,15 @@ static void usage(FILE *to)
           "  --assets DIR     folder holding questionnaires/ (default: $QLQ_ASSETS_DIR, the installed copy)\n"
           "  --idle-warning   seconds without input before the 'are you still there?' warning (default 180)\n"
           "  --idle-timeout   seconds without input before the session is saved as incomplete and the\n"
-          "                   screen cleared (default 300)\n",
+          "                   screen cleared (default 300)\n"
+          "  --audio-in       WAV file, or folder of WAV files in name order, used as the microphone\n"
+          "                   (one file per listening turn); default: the sound card\n"
+          "  --audio-out      WAV file the speaker writes to; default: the sound card\n"
+          "  --audio-speed X  with --audio-out: the WAV speaker plays X times faster than real time\n"
+          "  --no-sound       neither speak nor listen\n"
+          "  --tts-cache DIR  keep synthesised speech here (default: none)\n"
+          "  --speed WPM      speaking speed in words per minute (default 150)\n"
+          "  --asr-model DIR  PocketSphinx acoustic model (default: Debian's US-English model)\n",
           to);
 }
 
@@ -73,6 +84,29 @@ static int parse_options(int argc, char **argv, options *o)
             o->lang = v;
         } else if (strcmp(a, "--assets") == 0 && v) {
             o->assets = v;
+        } else if (strcmp(a, "--audio-in") == 0 && v) {
+            o->voice.audio_in = v;
+        } else if (strcmp(a, "--audio-out") == 0 && v) {
+            o->voice.audio_out = v;
+        } else if (strcmp(a, "--audio-speed") == 0 && v) {
+            o->voice.audio_speed = atof(v);
+            if (!(o->voice.audio_speed >= 1.0 && o->voice.audio_speed <= 1e6)) {
+                fprintf(stderr, "qlq-kiosk: --audio-speed needs a factor between 1 and 1000000\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--tts-cache") == 0 && v) {
+            o->voice.tts_cache = v;
+        } else if (strcmp(a, "--asr-model") == 0 && v) {
+            o->voice.asr_model = v;
+        } else if (strcmp(a, "--speed") == 0 && v) {
+            o->voice.speed_wpm = atoi(v);
+            if (o->voice.speed_wpm < 80 || o->voice.speed_wpm > 450) {
+                fprintf(stderr, "qlq-kiosk: --speed needs words per minute between 80 and 450\n");
+                return -1;
+            }
+        } else if (strcmp(a, "--no-sound") == 0) {
+            o->voice.no_sound = true;
+            i--; /* takes no value */
         } else if (strcmp(a, "--idle-warning") == 0) {
             if (parse_seconds(a, v, &o->cfg.idle_warning_ms))
                 return -1;
@@ -132,11 +166,16 @@ static int run(const options *o, qlq_questionnaire *q)
     kiosk k = {.cfg = o->cfg, .q = q, .db = db, .ui = choose_ui(o, q)};
     int status = 1;
     if (k.ui) {
-        qlq_log("front end: %s; audio: none; speech: none; database: %s; language: %s", k.ui->ops->name, path,
-                q->language);
+        qlq_log("front end: %s; database: %s; language: %s", k.ui->ops->name, path, q->language);
+        voice_parts voice;
+        voice_open(&o->voice, q, &voice);
+        k.voice = voice.speech;
+        if (voice.asr)
+            k.cfg.voice_confident = (float)ASR_CONFIRM_BELOW;
         qlq_session s;
         if (kiosk_recover(&k, &s) == 0)
             status = kiosk_run(&k, &s);
+        voice_close(&voice);
         k.ui->ops->destroy(k.ui);
     }
     store_close(db);
@@ -163,6 +202,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "qlq-kiosk: %s\n", lerr.message);
         return 1;
     }
+    o.voice.assets = assets;
     int status = run(&o, &q);
     qlq_questionnaire_free(&q);
     return status;

@@ -104,6 +104,10 @@ audio_device *audio_open_portaudio(const char *input_name, const char *output_na
  * in name order, one file per capture_start (NULL: no input, capture reads silence and ends). `output`
  * (NULL: discarded) receives everything played, at AUDIO_RATE, appended in order. */
 audio_device *audio_open_wav(const char *input, const char *output, char *err, size_t err_len);
+/* A WAV device's speaker normally takes the audio's real duration to "play" (so interruption behaves
+ * as on a device); speed > 1 makes it that many times faster, for tests and batch replays. False when
+ * `d` is not a WAV device or speed is not in 1..1e6. */
+bool audio_wav_set_speed(audio_device *d, double speed);
 /* Plays nothing, captures nothing; always works. */
 audio_device *audio_open_null(void);
 

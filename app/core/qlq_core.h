@@ -81,6 +81,7 @@ typedef enum {
     QLQ_MSG_CONFIRM,         /* voice: "is that right? say yes or no" */
     QLQ_MSG_CHECK_NOISY,     /* item 0: the room is too loud, touch mode advised */
     QLQ_MSG_CHECK_FAILED,    /* item 0: the microphone heard nothing, touch mode advised */
+    QLQ_MSG_SCALE7_HINT,     /* spoken after items 29 and 30: how to answer from 1 to 7 */
     QLQ_MSG_COUNT
 } qlq_msg;
 

@@ -284,6 +284,27 @@ static void test_wav_no_output(void **state)
     free(a);
 }
 
+/* A faster speaker: 30 s of audio "plays" in about 0.3 s at speed 100. */
+static void test_wav_speed(void **state)
+{
+    (void)state;
+    char err[512];
+    audio_device *d = audio_open_wav(NULL, NULL, err, sizeof err);
+    assert_false(audio_wav_set_speed(d, 0.5));
+    assert_false(audio_wav_set_speed(NULL, 10));
+    audio_device *null_dev = audio_open_null();
+    assert_false(audio_wav_set_speed(null_dev, 10)); /* only WAV devices have a speed */
+    null_dev->ops->destroy(null_dev);
+    assert_true(audio_wav_set_speed(d, 100));
+    int16_t *a = ramp(2, 16000 * 30);
+    assert_int_equal(d->ops->play(d, a, 16000 * 30, 16000), AUDIO_OK);
+    assert_true(d->ops->playing(d));
+    sleep_ms(500);
+    assert_false(d->ops->playing(d));
+    d->ops->destroy(d);
+    free(a);
+}
+
 /* No sound card here: opening fails with a message instead of crashing. */
 static void test_portaudio_fails_cleanly(void **state)
 {
@@ -312,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_wav_open_errors),
         cmocka_unit_test(test_wav_output),
         cmocka_unit_test(test_wav_play_stop),
+        cmocka_unit_test(test_wav_speed),
         cmocka_unit_test(test_wav_no_output),
         cmocka_unit_test(test_portaudio_fails_cleanly),
     };

@@ -264,7 +264,7 @@ static void check_start(tracker *t, child_proc *c, expectation e, char *prompt, 
 static void one_life(tracker *t, const char *db_path, const char *log_path)
 {
     child_proc c;
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--db", (char *)db_path, NULL};
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--no-sound", "--db", (char *)db_path, NULL};
     expectation e = expect_from_db(t, db_path);
     assert_int_equal(child_start(&c, argv, log_path), 0);
     char prompt[256], reply[64];

@@ -44,7 +44,7 @@ static void on_line(void *ctx, const char *line)
 
 static void start_kiosk(run *r, const char *lang)
 {
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--db", r->db, "--lang", (char *)lang, NULL};
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--no-sound", "--db", r->db, "--lang", (char *)lang, NULL};
     assert_int_equal(child_start(&r->kiosk, argv, r->log), 0);
 }
 
@@ -381,6 +381,31 @@ static void test_refused_consent_stores_nothing(void **state)
     sqlite3_close(db);
 }
 
+static void test_corrupt_database_is_refused_and_left_alone(void **state)
+{
+    run *r = *state;
+    const char junk[] = "these are the clinic's notes, not a database\n";
+    FILE *f = fopen(r->db, "w");
+    assert_non_null(f);
+    fputs(junk, f);
+    fclose(f);
+    start_kiosk(r, "fr");
+    char line[256];
+    assert_false(child_read_line(&r->kiosk, line, sizeof line, WAIT_MS)); /* no prompt, no session */
+    assert_int_equal(child_wait(&r->kiosk), 1);
+    f = fopen(r->db, "r");
+    char back[sizeof junk + 8] = "";
+    assert_non_null(fgets(back, sizeof back, f));
+    fclose(f);
+    assert_string_equal(back, junk);
+    f = fopen(r->log, "r");
+    char log[4096] = "";
+    size_t n = fread(log, 1, sizeof log - 1, f);
+    fclose(f);
+    log[n] = '\0';
+    assert_non_null(strstr(log, r->db)); /* the message names the file */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_inputs_are_refused_and_store_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_end_of_input_then_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_consent_stores_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_database_is_refused_and_left_alone, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

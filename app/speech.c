@@ -1,0 +1,262 @@
+/* The kiosk's voice: queued speech on the audio device, then listening with the recogniser. */
+#include "speech.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+enum {
+    QUEUE_MAX = 8,
+    SPOKEN_MAX = 2048,
+    CHUNK = AUDIO_RATE / 10,     /* 100 ms per read */
+    HEARD_MAX = AUDIO_RATE * 30, /* the item 0 check keeps at most 30 s to measure */
+    FRAME = AUDIO_RATE / 50,     /* 20 ms frames for the level measurement */
+};
+
+struct speech {
+    audio_device *dev;
+    tts *voice;
+    asr *recogniser;
+    const qlq_questionnaire *q;
+    asr_lang lang;
+    char queue[QUEUE_MAX][SPOKEN_MAX];
+    size_t head, queued;
+    bool listen_wanted;
+    qlq_grammar grammar;
+    int listen_item;
+    int listen_ms;
+    asr_stream *stream;
+    int16_t *heard; /* what this listen captured, for item 0's level and noise measurement */
+    size_t heard_len;
+};
+
+speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_questionnaire *q)
+{
+    speech *sp = calloc(1, sizeof *sp);
+    if (!sp)
+        return NULL;
+    sp->heard = malloc(HEARD_MAX * sizeof *sp->heard);
+    if (!sp->heard) {
+        free(sp);
+        return NULL;
+    }
+    sp->dev = dev;
+    sp->voice = voice;
+    sp->recogniser = recogniser;
+    sp->q = q;
+    sp->lang = strcmp(q->language, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR;
+    return sp;
+}
+
+static void stop_listening(speech *sp)
+{
+    if (sp->stream) {
+        sp->dev->ops->capture_stop(sp->dev);
+        asr_stream_free(sp->stream);
+        sp->stream = NULL;
+    }
+    sp->listen_wanted = false;
+}
+
+void speech_destroy(speech *sp)
+{
+    if (!sp)
+        return;
+    stop_listening(sp);
+    free(sp->heard);
+    free(sp);
+}
+
+static void enqueue(speech *sp, const char *a, const char *b, const char *c)
+{
+    if (sp->queued == QUEUE_MAX) {
+        qlq_log("speech queue full: an utterance was dropped");
+        return;
+    }
+    char *slot = sp->queue[(sp->head + sp->queued) % QUEUE_MAX];
+    snprintf(slot, SPOKEN_MAX, "%s%s%s%s%s", a, b ? " " : "", b ? b : "", c ? " " : "", c ? c : "");
+    sp->queued++;
+}
+
+/* The item's spoken text followed by how to answer it: the four labels, or the 1-to-7 hint. */
+static void say_item(speech *sp, int item)
+{
+    const qlq_item *it = &sp->q->items[item];
+    char options[512] = "";
+    if (it->scale == QLQ_SCALE_4) {
+        for (int v = 0; v < 4; v++) {
+            strncat(options, it->options[v], sizeof options - strlen(options) - 3);
+            strcat(options, v < 3 ? ", " : ".");
+        }
+    } else if (it->scale == QLQ_SCALE_7) {
+        snprintf(options, sizeof options, "%s", qlq_message(sp->q, QLQ_MSG_SCALE7_HINT));
+    }
+    const char *frame = item == sp->q->time_frame_first_item ? sp->q->time_frame : NULL;
+    if (frame)
+        enqueue(sp, frame, it->speech, options[0] ? options : NULL);
+    else
+        enqueue(sp, it->speech, options[0] ? options : NULL, NULL);
+}
+
+void speech_effect(speech *sp, const qlq_effect *fx)
+{
+    switch (fx->type) {
+    case QLQ_FX_SPEAK:
+        if (fx->item >= 0)
+            say_item(sp, fx->item);
+        else
+            enqueue(sp, qlq_message(sp->q, fx->msg), NULL, NULL);
+        break;
+    case QLQ_FX_SPEAK_ANSWER:
+        enqueue(sp, qlq_message(sp->q, QLQ_MSG_YOU_ANSWERED), sp->q->items[fx->item].options[fx->value - 1], NULL);
+        break;
+    case QLQ_FX_LISTEN:
+        stop_listening(sp);
+        sp->listen_wanted = sp->recogniser != NULL;
+        sp->grammar = (qlq_grammar)fx->value;
+        sp->listen_item = fx->item;
+        sp->listen_ms = fx->listen_ms;
+        break;
+    case QLQ_FX_STOP_AUDIO:
+        sp->queued = 0;
+        sp->dev->ops->play_stop(sp->dev);
+        stop_listening(sp);
+        break;
+    default:
+        break;
+    }
+}
+
+bool speech_busy(const speech *sp)
+{
+    return sp->queued > 0 || sp->listen_wanted || sp->dev->ops->playing(sp->dev);
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Speech level = the loud end of the 20 ms frame levels, noise = the quiet end. */
+static void measure_room(const speech *sp, float *level_db, float *snr_db)
+{
+    size_t frames = sp->heard_len / FRAME;
+    *level_db = -120.0f;
+    *snr_db = 0.0f;
+    if (frames < 5)
+        return;
+    double *db = malloc(frames * sizeof *db);
+    if (!db)
+        return;
+    for (size_t i = 0; i < frames; i++)
+        db[i] = audio_measure(sp->heard + i * FRAME, FRAME).rms_dbfs;
+    qsort(db, frames, sizeof *db, compare_double);
+    double noise = db[frames / 10], level = db[frames * 9 / 10];
+    *level_db = (float)level;
+    *snr_db = (float)(level - noise > 60.0 ? 60.0 : level - noise);
+    free(db);
+}
+
+static asr_grammar asr_grammar_of(qlq_grammar g)
+{
+    return g == QLQ_GRAMMAR_YESNO ? ASR_GRAMMAR_YESNO : g == QLQ_GRAMMAR_SCALE7 ? ASR_GRAMMAR_SCALE7 : ASR_GRAMMAR_SCALE4;
+}
+
+static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->source = QLQ_SOURCE_VOICE;
+    ev->has_confidence = true;
+    ev->confidence = (float)r->confidence;
+    snprintf(ev->text, sizeof ev->text, "%s", r->transcript);
+    if (sp->listen_item == QLQ_CHECK_ITEM && !timed_out) {
+        ev->type = QLQ_EV_CHECK_HEARD;
+        ev->value = r->kind == ASR_YES;
+        measure_room(sp, &ev->level_db, &ev->snr_db);
+        return;
+    }
+    switch (r->kind) {
+    case ASR_ANSWER: ev->type = QLQ_EV_ANSWER; ev->value = r->value; break;
+    case ASR_REPEAT: ev->type = QLQ_EV_REPEAT; break;
+    case ASR_BACK: ev->type = QLQ_EV_BACK; break;
+    case ASR_DONTKNOW: ev->type = QLQ_EV_SKIP; break;
+    case ASR_YES:
+    case ASR_NO:
+        ev->type = sp->grammar == QLQ_GRAMMAR_YESNO ? QLQ_EV_CONFIRM : QLQ_EV_HEARD_NOTHING;
+        ev->value = r->kind == ASR_YES;
+        break;
+    case ASR_REJECT: ev->type = QLQ_EV_HEARD_NOTHING; break;
+    }
+}
+
+static bool start_listening(speech *sp)
+{
+    asr_endpoint_config ep;
+    asr_endpoint_defaults(&ep);
+    if (sp->listen_ms > 0)
+        ep.start_timeout_ms = sp->listen_ms;
+    char err[256];
+    sp->stream = asr_stream_start(sp->recogniser, sp->lang, asr_grammar_of(sp->grammar), &ep, err, sizeof err);
+    if (!sp->stream || sp->dev->ops->capture_start(sp->dev) != AUDIO_OK) {
+        qlq_log("cannot listen: %s", sp->stream ? "the microphone did not start" : err);
+        asr_stream_free(sp->stream);
+        sp->stream = NULL;
+        sp->listen_wanted = false;
+        return false;
+    }
+    sp->heard_len = 0;
+    return true;
+}
+
+/* Feeds what the microphone has; true with *ev when the recogniser decided. */
+static bool listen_some(speech *sp, qlq_event *ev)
+{
+    int16_t buf[CHUNK];
+    size_t n = sp->dev->ops->capture_read(sp->dev, buf, CHUNK, 5);
+    const asr_result *r = NULL;
+    bool timed_out = false;
+    if (n > 0) {
+        size_t keep = n < HEARD_MAX - sp->heard_len ? n : HEARD_MAX - sp->heard_len;
+        memcpy(sp->heard + sp->heard_len, buf, keep * sizeof *buf);
+        sp->heard_len += keep;
+        asr_ep_event e = asr_stream_feed(sp->stream, buf, n);
+        if (e == ASR_EP_END || e == ASR_EP_TIMEOUT)
+            r = asr_stream_result(sp->stream);
+        timed_out = e == ASR_EP_TIMEOUT;
+    } else if (sp->dev->ops->capture_at_end(sp->dev)) {
+        r = asr_stream_finish(sp->stream);
+        timed_out = r && r->speech_ms <= 0;
+    }
+    if (!r)
+        return false;
+    to_event(sp, r, timed_out, ev);
+    /* the answer itself is patient data: only its kind goes to the log */
+    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms)",
+            r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
+            r->decode_ms);
+    stop_listening(sp);
+    return true;
+}
+
+bool speech_poll(speech *sp, qlq_event *ev)
+{
+    if (sp->dev->ops->playing(sp->dev))
+        return false;
+    if (sp->queued > 0) {
+        char err[256];
+        const char *text = sp->queue[sp->head];
+        sp->head = (sp->head + 1) % QUEUE_MAX;
+        sp->queued--;
+        if (tts_speak(sp->voice, sp->dev, sp->q->language, text, NULL, err, sizeof err) != TTS_OK)
+            qlq_log("cannot speak: %s", err);
+        return false;
+    }
+    if (!sp->listen_wanted)
+        return false;
+    if (!sp->stream && !start_listening(sp))
+        return false;
+    return listen_some(sp, ev);
+}

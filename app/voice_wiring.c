@@ -1,0 +1,90 @@
+/* Picks and opens the audio back end, text-to-speech and the recogniser; logs what it uses. */
+#include <string.h>
+
+#include "kiosk.h"
+#include "log.h"
+
+static void tts_log(void *ctx, const char *line)
+{
+    (void)ctx;
+    qlq_log("%s", line);
+}
+
+static audio_device *open_device(const voice_options *o, bool *can_listen)
+{
+    char err[256];
+    audio_device *dev;
+    if (o->audio_in || o->audio_out) {
+        dev = audio_open_wav(o->audio_in, o->audio_out, err, sizeof err);
+        *can_listen = dev && o->audio_in;
+        if (!dev)
+            qlq_log("cannot use the WAV files as audio: %s", err);
+        else if (o->audio_speed > 1.0)
+            audio_wav_set_speed(dev, o->audio_speed);
+        return dev;
+    }
+    dev = audio_open_portaudio(NULL, NULL, err, sizeof err);
+    *can_listen = dev != NULL;
+    if (!dev)
+        qlq_log("no sound card (%s): the kiosk runs without sound", err);
+    return dev;
+}
+
+static tts *open_tts(const voice_options *o)
+{
+    tts_config cfg;
+    tts_config_default(&cfg);
+    cfg.cache_dir = o->tts_cache;
+    cfg.speed_wpm = o->speed_wpm;
+    cfg.log = tts_log;
+    char err[256];
+    tts *t = tts_create(&cfg, err, sizeof err);
+    if (!t)
+        qlq_log("no text-to-speech: %s", err);
+    return t;
+}
+
+static asr *open_asr(const voice_options *o)
+{
+    asr_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.assets_dir = o->assets;
+    cfg.hmm_dir = o->asr_model;
+    char err[256];
+    asr *a = asr_create(&cfg, err, sizeof err);
+    if (!a)
+        qlq_log("no speech recognition: %s", err);
+    return a;
+}
+
+void voice_open(const voice_options *o, const qlq_questionnaire *q, voice_parts *v)
+{
+    memset(v, 0, sizeof *v);
+    if (o->no_sound) {
+        qlq_log("audio: none (sound turned off)");
+        return;
+    }
+    bool can_listen = false;
+    v->dev = open_device(o, &can_listen);
+    if (!v->dev)
+        return;
+    v->tts = open_tts(o);
+    if (!v->tts) {
+        voice_close(v);
+        return;
+    }
+    v->asr = can_listen ? open_asr(o) : NULL;
+    v->speech = speech_create(v->dev, v->tts, v->asr, q);
+    qlq_log("audio: %s; speech: eSpeak NG%s; recognition: %s", v->dev->ops->name, o->tts_cache ? " with cache" : "",
+            v->asr ? "PocketSphinx" : "none");
+}
+
+void voice_close(voice_parts *v)
+{
+    speech_destroy(v->speech);
+    if (v->dev)
+        v->dev->ops->destroy(v->dev);
+    tts_destroy(v->tts);
+    asr_destroy(v->asr);
+    memset(v, 0, sizeof *v);
+}
