@@ -120,8 +120,8 @@ void tts_result_free(tts_result *r);
  * Google at most the timeout), stops whatever `dev` was playing, starts playback and returns at
  * once. The samples stay owned by `t` until the next tts_speak or tts_destroy, so `dev` may read
  * them while it plays. Interrupting is the device's job: dev->ops->play_stop(dev) (the patient
- * answered before the end). `info` (may be NULL) gets the metadata, with an empty pcm. Destroy or
- * stop the device before destroying `t`. */
+ * answered before the end). `info` (may be NULL) gets the metadata, with an empty pcm. When
+ * synthesis fails, the device is left as it was. Destroy or stop the device before destroying `t`. */
 tts_status tts_speak(tts *t, audio_device *dev, const char *lang, const char *text, tts_result *info,
                      char *err, size_t err_len);
 

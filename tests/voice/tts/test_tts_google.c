@@ -345,6 +345,34 @@ static void test_corrupt_google_entry_is_fetched_again(void **state)
     tts_destroy(t);
 }
 
+/* Whatever a message quotes, the key is masked: here Google's error status happens to be the key. */
+static void test_key_is_scrubbed_from_any_log_line(void **state)
+{
+    fixture *f = *state;
+    tts_config cfg;
+    tts_config_default(&cfg);
+    char endpoint[64];
+    stub_endpoint(f->stub, endpoint, sizeof endpoint);
+    cfg.google_endpoint = endpoint;
+    cfg.google_key = "INTERNAL";
+    cfg.ca_file = stub_ca_file(f->stub);
+    cfg.online = true;
+    cfg.log = tlog_fn;
+    cfg.log_ctx = &f->log;
+    tts *t = tts_create(&cfg, NULL, 0);
+    assert_non_null(t);
+    stub_set_mode(f->stub, STUB_HTTP_500);
+    tts_result r;
+    char err[256] = "";
+    assert_int_equal(tts_say(t, "fr", "Oui", TTS_USE_AUTO, &r, err, sizeof err), TTS_OK);
+    tts_result_free(&r);
+    assert_true(tlog_has(&f->log, "HTTP 500 [key]", NULL));
+    assert_int_equal(tlog_matching(&f->log, "INTERNAL"), 0);
+    assert_int_equal(tts_say(t, "fr", "Non", TTS_USE_GOOGLE, &r, err, sizeof err), TTS_ERR_GOOGLE);
+    assert_null(strstr(err, "INTERNAL"));
+    tts_destroy(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +383,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_untrusted_certificates_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_google_by_name_does_not_fall_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_google_entry_is_fetched_again, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_is_scrubbed_from_any_log_line, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,23 @@ static void test_stop_aborts_the_request_in_flight(void **state)
     assert_int_equal(tlog_matching(&f->log, "prefill stopped"), 2);
 }
 
+static void test_going_offline_stops_it(void **state)
+{
+    fixture *f = *state;
+    stub_set_mode(f->stub, STUB_SLOW);
+    stub_set_delay_ms(f->stub, 200);
+    tts *t = make(f, true, 0);
+    assert_int_equal(tts_prefill_start(t, test_assets_dir(), NULL, 0), 0);
+    wait_for_request(f);
+    tts_set_online(t, false); /* the request in flight finishes; no other starts */
+    tts_prefill_progress p;
+    wait_progress(t, &p);
+    assert_int_equal(p.state, TTS_PREFILL_STOPPED);
+    assert_true(p.done <= 1);
+    assert_true(stub_requests(f->stub) <= 1);
+    tts_destroy(t);
+}
+
 static void test_gives_up_when_google_keeps_failing(void **state)
 {
     fixture *f = *state;
@@ -293,6 +310,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fills_every_item_and_message_of_both_languages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_texts_already_cached_are_not_fetched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_aborts_the_request_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_going_offline_stops_it, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gives_up_when_google_keeps_failing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_without_network_cache_or_google, setup, teardown),
     };
