@@ -176,7 +176,7 @@ static void test_google_through_the_stub(void **state)
     fixture *f = *state;
     assert_int_equal(run(f, NULL, "--engine", "google", "--text", "Un peu", "--google-endpoint", f->endpoint,
                          "--google-key-file", f->key_file, "--ca-file", stub_ca_file(f->stub), "--out", f->out,
-                         NULL),
+                         "--timeout-ms", "30000", NULL),
                      0);
     assert_non_null(strstr(f->err, "engine google"));
     audio_pcm p, want;
@@ -192,7 +192,7 @@ static void test_google_through_the_stub(void **state)
 
     /* The key from the environment; auto mode uses Google when it has a key. */
     assert_int_equal(run(f, "SECRET-env-key", "--text", "Assez", "--lang", "en", "--google-endpoint", f->endpoint,
-                         "--ca-file", stub_ca_file(f->stub), "--out", f->out, NULL),
+                         "--ca-file", stub_ca_file(f->stub), "--out", f->out, "--timeout-ms", "30000", NULL),
                      0);
     assert_non_null(strstr(f->err, "engine google"));
     assert_true(stub_last_request(f->stub, target, sizeof target, body, sizeof body));

@@ -64,6 +64,7 @@ static tts *make(fixture *f, int wpm, uint64_t cap, const stub *s)
         cfg.google_key = "test-key-123";
         cfg.ca_file = stub_ca_file(s);
         cfg.online = true;
+        cfg.google_timeout_ms = 30000; /* no timeouts on a loaded machine */
     }
     char err[256] = "";
     tts *t = tts_create(&cfg, err, sizeof err);
