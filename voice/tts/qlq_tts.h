@@ -116,7 +116,7 @@ tts_status tts_say(tts *t, const char *lang, const char *text, tts_use use, tts_
                    size_t err_len);
 void tts_result_free(tts_result *r);
 
-/* Speaks `text` on `dev` (TTS_USE_AUTO): synthesises (blocking: eSpeak takes ~0.1 s a sentence,
+/* Speaks `text` on `dev` (TTS_USE_AUTO): synthesises (blocking: eSpeak takes ~20 ms an item,
  * Google at most the timeout), stops whatever `dev` was playing, starts playback and returns at
  * once. The samples stay owned by `t` until the next tts_speak or tts_destroy, so `dev` may read
  * them while it plays. Interrupting is the device's job: dev->ops->play_stop(dev) (the patient
