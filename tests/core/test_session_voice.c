@@ -1,61 +1,13 @@
 /* Voice in CONTINUOUS mode: read-back, confirmation, the undo window, retries, the item 0 check. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "qlq_core.h"
-
-typedef struct {
-    qlq_session s;
-    qlq_effects fx;
-    int64_t now;
-} fixture;
-
-static qlq_event ev_of(qlq_event_type type, int value, qlq_source source)
-{
-    qlq_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.type = type;
-    ev.value = value;
-    ev.source = source;
-    ev.wall_ms = 1764152253000;
-    return ev;
-}
-
-static void send(fixture *f, qlq_event ev)
-{
-    f->now += 500;
-    ev.mono_ms = f->now;
-    qlq_session_step(&f->s, &ev, &f->fx);
-}
+#include "session_fixture.h"
 
 static void spoken(fixture *f, int value, float confidence, const char *transcript)
 {
-    qlq_event ev = ev_of(QLQ_EV_ANSWER, value, QLQ_SOURCE_VOICE);
+    qlq_event ev = ev_src(QLQ_EV_ANSWER, value, QLQ_SOURCE_VOICE);
     ev.has_confidence = true;
     ev.confidence = confidence;
     strcpy(ev.text, transcript);
     send(f, ev);
-}
-
-static const qlq_effect *find_fx(const fixture *f, qlq_effect_type type)
-{
-    for (size_t i = 0; i < f->fx.count; i++)
-        if (f->fx.items[i].type == type)
-            return &f->fx.items[i];
-    return NULL;
-}
-
-static const qlq_effect *find_notice(const fixture *f, qlq_msg msg)
-{
-    for (size_t i = 0; i < f->fx.count; i++)
-        if (f->fx.items[i].type == QLQ_FX_NOTICE && f->fx.items[i].msg == msg)
-            return &f->fx.items[i];
-    return NULL;
 }
 
 static void assert_listening(const fixture *f, qlq_grammar grammar)
@@ -69,29 +21,12 @@ static void assert_listening(const fixture *f, qlq_grammar grammar)
 /* A CONTINUOUS session with audio on, past item 0 (typed ok), on item 1 and listening. */
 static void to_item1(fixture *f)
 {
-    qlq_config cfg;
-    qlq_config_default(&cfg);
-    memset(f, 0, sizeof *f);
-    qlq_session_init(&f->s, &cfg);
-    qlq_event start = ev_of(QLQ_EV_START, 0, QLQ_SOURCE_TOUCH);
-    strcpy(start.session_id, "0b9f4c1e-7d2a-4e6b-9c3d-5a8f1e2d3c4b");
-    start.today = (qlq_date){2026, 11, 26};
-    send(f, start);
-    send(f, ev_of(QLQ_EV_CONSENT, 1, QLQ_SOURCE_TOUCH));
-    qlq_event ini = ev_of(QLQ_EV_INITIALS, 0, QLQ_SOURCE_TOUCH);
-    strcpy(ini.text, "AB");
-    send(f, ini);
-    qlq_event bd = ev_of(QLQ_EV_BIRTH_DATE, 0, QLQ_SOURCE_TOUCH);
-    strcpy(bd.text, "1940-01-01");
-    send(f, bd);
-    send(f, ev_of(QLQ_EV_MODE, QLQ_MODE_CONTINUOUS, QLQ_SOURCE_TOUCH));
-    send(f, ev_of(QLQ_EV_AUDIO, 1, QLQ_SOURCE_TOUCH));
-    send(f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    to_items(f, QLQ_MODE_CONTINUOUS, true);
     assert_int_equal(f->s.item, 0);
     assert_int_equal(f->s.voice, QLQ_VOICE_CHECK);
     assert_listening(f, QLQ_GRAMMAR_YESNO);
-    send(f, ev_of(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
-    send(f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
+    send(f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_int_equal(f->s.item, 1);
     assert_int_equal(f->s.voice, QLQ_VOICE_ANSWER);
     assert_listening(f, QLQ_GRAMMAR_SCALE4);
@@ -108,7 +43,7 @@ static void test_confident_answer_is_stored_then_read_back(void **state)
     assert_int_equal(save->source, QLQ_SOURCE_VOICE);
     assert_string_equal(save->text, "assez");
     assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER)); /* nothing is said before the commit */
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_non_null(find_fx(&f, QLQ_FX_ACK));
     const qlq_effect *back = find_fx(&f, QLQ_FX_SPEAK_ANSWER);
     assert_non_null(back);
@@ -117,7 +52,7 @@ static void test_confident_answer_is_stored_then_read_back(void **state)
     assert_int_equal(f.s.voice, QLQ_VOICE_WINDOW);
     assert_int_equal(f.s.item, 1);
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
-    send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE)); /* silence: the answer stands */
+    send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE)); /* silence: the answer stands */
     assert_int_equal(f.s.item, 2);
     assert_int_equal(f.s.answers[1], 3);
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->item, 2);
@@ -130,15 +65,15 @@ static void test_non_in_window_asks_again_and_change_is_recorded(void **state)
     fixture f;
     to_item1(&f);
     spoken(&f, 4, 0.9f, "beaucoup");
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
-    send(&f, ev_of(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_VOICE));
     assert_int_equal(f.s.item, 1);
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->item, 1); /* the question is read again */
     assert_listening(&f, QLQ_GRAMMAR_SCALE4);
     spoken(&f, 2, 0.95f, "un peu");
     assert_int_equal(find_fx(&f, QLQ_FX_SAVE_ANSWER)->action, QLQ_ACTION_CHANGE);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
-    send(&f, ev_of(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE)); /* "oui": go on */
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE)); /* "oui": go on */
     assert_int_equal(f.s.item, 2);
     assert_int_equal(f.s.answers[1], 2);
 }
@@ -154,14 +89,14 @@ static void test_doubtful_answer_needs_oui_before_it_is_stored(void **state)
     assert_non_null(find_fx(&f, QLQ_FX_SHOW));
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK_ANSWER)->value, 1);
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
-    send(&f, ev_of(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE));
     const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_ANSWER);
     assert_non_null(save);
     assert_int_equal(save->value, 1);
     assert_int_equal(save->source, QLQ_SOURCE_VOICE);
     assert_true(save->has_confidence && save->confidence == 0.4f);
     assert_string_equal(save->text, "pas du tout");
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER)); /* already confirmed: no second read-back */
     assert_int_equal(f.s.item, 2);
 }
@@ -172,7 +107,7 @@ static void test_doubtful_answer_denied_asks_to_repeat(void **state)
     fixture f;
     to_item1(&f);
     spoken(&f, 3, 0.3f, "assez");
-    send(&f, ev_of(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_VOICE));
     assert_null(find_fx(&f, QLQ_FX_SAVE_ANSWER));
     assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
     assert_int_equal(f.s.voice, QLQ_VOICE_ANSWER);
@@ -186,20 +121,20 @@ static void test_two_retries_then_touch(void **state)
     fixture f;
     to_item1(&f);
     for (int i = 0; i < 2; i++) {
-        send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+        send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
         assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
         const qlq_effect *say = find_fx(&f, QLQ_FX_SPEAK);
         assert_non_null(say);
         assert_int_equal(say->msg, QLQ_MSG_NOT_UNDERSTOOD); /* shown and spoken */
         assert_listening(&f, QLQ_GRAMMAR_SCALE4);
     }
-    send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
     assert_non_null(find_notice(&f, QLQ_MSG_TOUCH_INSTEAD));
     assert_null(find_fx(&f, QLQ_FX_LISTEN));
     assert_int_equal(f.s.voice, QLQ_VOICE_OFF);
-    send(&f, ev_of(QLQ_EV_ANSWER, 2, QLQ_SOURCE_TOUCH));
+    send(&f, ev_src(QLQ_EV_ANSWER, 2, QLQ_SOURCE_TOUCH));
     assert_int_equal(find_fx(&f, QLQ_FX_SAVE_ANSWER)->source, QLQ_SOURCE_TOUCH);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER)); /* touch is not read back */
     assert_int_equal(f.s.item, 2);
     assert_int_equal(f.s.voice, QLQ_VOICE_ANSWER); /* a new item listens again */
@@ -210,14 +145,14 @@ static void test_voice_commands(void **state)
     (void)state;
     fixture f;
     to_item1(&f);
-    send(&f, ev_of(QLQ_EV_SKIP, 0, QLQ_SOURCE_VOICE)); /* "je ne sais pas" */
+    send(&f, ev_src(QLQ_EV_SKIP, 0, QLQ_SOURCE_VOICE)); /* "je ne sais pas" */
     assert_int_equal(find_fx(&f, QLQ_FX_SAVE_SKIP)->source, QLQ_SOURCE_VOICE);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_int_equal(f.s.item, 2);
-    send(&f, ev_of(QLQ_EV_REPEAT, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_REPEAT, 0, QLQ_SOURCE_VOICE));
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->item, 2);
     assert_listening(&f, QLQ_GRAMMAR_SCALE4);
-    send(&f, ev_of(QLQ_EV_BACK, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_BACK, 0, QLQ_SOURCE_VOICE));
     assert_int_equal(f.s.item, 1);
     assert_listening(&f, QLQ_GRAMMAR_SCALE4);
 }
@@ -227,7 +162,7 @@ static void test_refusals_are_spoken_in_continuous_mode(void **state)
     (void)state;
     fixture f;
     to_item1(&f);
-    send(&f, ev_of(QLQ_EV_ANSWER, 9, QLQ_SOURCE_TOUCH));
+    send(&f, ev_src(QLQ_EV_ANSWER, 9, QLQ_SOURCE_TOUCH));
     assert_non_null(find_fx(&f, QLQ_FX_REFUSE));
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->msg, QLQ_MSG_ERR_ANSWER);
 }
@@ -238,8 +173,8 @@ static void test_item_29_listens_on_seven_point_scale(void **state)
     fixture f;
     to_item1(&f);
     for (int i = 1; i <= 28; i++) {
-        send(&f, ev_of(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
-        send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+        send(&f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
+        send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     }
     assert_int_equal(f.s.item, 29);
     assert_listening(&f, QLQ_GRAMMAR_SCALE7);
@@ -250,30 +185,14 @@ static void test_item_29_listens_on_seven_point_scale(void **state)
 /* Runs to item 0 in CONTINUOUS mode with audio. */
 static void to_check(fixture *f)
 {
-    to_item1(f); /* reuse the identity steps, then start a new session the same way */
-    qlq_config cfg = f->s.cfg;
-    qlq_session_init(&f->s, &cfg);
-    qlq_event start = ev_of(QLQ_EV_START, 0, QLQ_SOURCE_TOUCH);
-    strcpy(start.session_id, "1b9f4c1e-7d2a-4e6b-9c3d-5a8f1e2d3c4b");
-    start.today = (qlq_date){2026, 11, 26};
-    send(f, start);
-    send(f, ev_of(QLQ_EV_CONSENT, 1, QLQ_SOURCE_TOUCH));
-    qlq_event ini = ev_of(QLQ_EV_INITIALS, 0, QLQ_SOURCE_TOUCH);
-    strcpy(ini.text, "CD");
-    send(f, ini);
-    qlq_event bd = ev_of(QLQ_EV_BIRTH_DATE, 0, QLQ_SOURCE_TOUCH);
-    strcpy(bd.text, "1941-02-03");
-    send(f, bd);
-    send(f, ev_of(QLQ_EV_MODE, QLQ_MODE_CONTINUOUS, QLQ_SOURCE_TOUCH));
-    send(f, ev_of(QLQ_EV_AUDIO, 1, QLQ_SOURCE_TOUCH));
-    send(f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    to_items(f, QLQ_MODE_CONTINUOUS, true);
     assert_int_equal(f->s.voice, QLQ_VOICE_CHECK);
     assert_int_equal(find_fx(f, QLQ_FX_LISTEN)->item, 0);
 }
 
 static void check_heard(fixture *f, float level, float snr)
 {
-    qlq_event ev = ev_of(QLQ_EV_CHECK_HEARD, 1, QLQ_SOURCE_VOICE);
+    qlq_event ev = ev_src(QLQ_EV_CHECK_HEARD, 1, QLQ_SOURCE_VOICE);
     ev.level_db = level;
     ev.snr_db = snr;
     send(f, ev);
@@ -291,7 +210,7 @@ static void test_check_quiet_room(void **state)
     assert_true(save->measured);
     assert_true(save->snr_db == 31.5f && save->level_db == -22.0f);
     assert_false(save->advise_touch);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_int_equal(f.s.item, 1);
     assert_int_equal(f.s.mode, QLQ_MODE_CONTINUOUS);
     assert_listening(&f, QLQ_GRAMMAR_SCALE4);
@@ -304,7 +223,7 @@ static void test_check_noisy_room_advises_touch(void **state)
     to_check(&f);
     check_heard(&f, -20.0f, 6.0f);
     assert_true(find_fx(&f, QLQ_FX_SAVE_CHECK)->advise_touch);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_non_null(find_notice(&f, QLQ_MSG_CHECK_NOISY));
     assert_int_equal(f.s.item, 1);
     assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
@@ -317,17 +236,17 @@ static void test_check_never_heard_fails_after_retries(void **state)
     (void)state;
     fixture f;
     to_check(&f);
-    send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
-    qlq_event no = ev_of(QLQ_EV_CHECK_HEARD, 0, QLQ_SOURCE_VOICE);
+    qlq_event no = ev_src(QLQ_EV_CHECK_HEARD, 0, QLQ_SOURCE_VOICE);
     send(&f, no);
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
-    send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
     const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_CHECK);
     assert_non_null(save);
     assert_int_equal(save->value, -1);
     assert_true(save->advise_touch);
-    send(&f, ev_of(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_non_null(find_notice(&f, QLQ_MSG_CHECK_FAILED));
     assert_int_equal(f.s.answers[0], QLQ_ANSWER_SKIPPED);
     assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
@@ -339,9 +258,9 @@ static void test_late_voice_report_changes_nothing(void **state)
     fixture f;
     to_item1(&f);
     for (int i = 0; i < 3; i++)
-        send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+        send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
     assert_int_equal(f.s.voice, QLQ_VOICE_OFF);
-    send(&f, ev_of(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
+    send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));
     assert_int_equal(f.fx.count, 0);
     spoken(&f, 2, 0.99f, "un peu"); /* not listening any more: taken like any other answer */
     assert_non_null(find_fx(&f, QLQ_FX_SAVE_ANSWER));
