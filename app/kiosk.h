@@ -23,6 +23,8 @@ typedef struct {
     double audio_speed;     /* WAV speaker only: play this many times faster than real time (tests) */
     bool no_sound;          /* neither speak nor listen */
     const char *tts_cache;  /* NULL: no cache */
+    const char *google_key_file; /* NULL: $QLQ_GOOGLE_TTS_KEY; no key: eSpeak NG only */
+    const char *google_endpoint; /* NULL: Google's */
     int speed_wpm;          /* 0: default */
     const char *asr_model;  /* NULL: Debian's US-English model */
     const char *assets;

@@ -32,6 +32,7 @@ static void usage(FILE *to)
           "                 [--idle-warning SECONDS] [--idle-timeout SECONDS]\n"
           "                 [--audio-in FILE|DIR] [--audio-out FILE.wav] [--audio-speed X] [--no-sound]\n"
           "                 [--tts-cache DIR] [--speed WPM] [--asr-model DIR]\n"
+          "                 [--google-key-file FILE] [--google-endpoint URL]\n"
           "\n"
           "Administers the EORTC QLQ-C30 questionnaire and stores every answer at once in a local\n"
           "SQLite database (default " DEFAULT_DB ", or $QLQ_DB).\n"
@@ -46,7 +47,10 @@ static void usage(FILE *to)
           "  --audio-out      WAV file the speaker writes to; default: the sound card\n"
           "  --audio-speed X  with --audio-out: the WAV speaker plays X times faster than real time\n"
           "  --no-sound       neither speak nor listen\n"
-          "  --tts-cache DIR  keep synthesised speech here (default: none)\n"
+          "  --tts-cache DIR  keep synthesised speech here (default: tts-cache/ beside the database)\n"
+          "  --google-key-file FILE  Google Cloud Text-to-Speech API key (default: $QLQ_GOOGLE_TTS_KEY);\n"
+          "                   with a key, Google's voice is used when reachable and cached for offline use\n"
+          "  --google-endpoint URL   https:// endpoint of the Text-to-Speech API (default: Google's)\n"
           "  --speed WPM      speaking speed in words per minute (default 150)\n"
           "  --asr-model DIR  PocketSphinx acoustic model (default: Debian's US-English model)\n",
           to);
@@ -96,6 +100,10 @@ static int parse_options(int argc, char **argv, options *o)
             }
         } else if (strcmp(a, "--tts-cache") == 0 && v) {
             o->voice.tts_cache = v;
+        } else if (strcmp(a, "--google-key-file") == 0 && v) {
+            o->voice.google_key_file = v;
+        } else if (strcmp(a, "--google-endpoint") == 0 && v) {
+            o->voice.google_endpoint = v;
         } else if (strcmp(a, "--asr-model") == 0 && v) {
             o->voice.asr_model = v;
         } else if (strcmp(a, "--speed") == 0 && v) {
@@ -151,11 +159,26 @@ static qlq_ui *choose_ui(const options *o, const qlq_questionnaire *q)
     return qlq_ui_text_create(STDIN_FILENO, stdout, q);
 }
 
-static int run(const options *o, qlq_questionnaire *q)
+/* The speech cache lives beside the database unless told otherwise. */
+static void default_tts_cache(options *o, const char *db_path, char *buf, size_t len)
+{
+    if (o->voice.tts_cache)
+        return;
+    const char *slash = strrchr(db_path, '/');
+    if (slash)
+        snprintf(buf, len, "%.*s/tts-cache", (int)(slash - db_path), db_path);
+    else
+        snprintf(buf, len, "tts-cache");
+    o->voice.tts_cache = buf;
+}
+
+static int run(options *o, qlq_questionnaire *q)
 {
     const char *path = database_path(o);
     if (!path)
         return 1;
+    char cache[PATH_MAX];
+    default_tts_cache(o, path, cache, sizeof cache);
     char err[512];
     store *db = NULL;
     store_status st = store_open(path, NULL, &db, err, sizeof err);

@@ -30,6 +30,8 @@ static audio_device *open_device(const voice_options *o, bool *can_listen)
     return dev;
 }
 
+/* With a Google key the kiosk assumes it is online: a request that fails falls back to eSpeak NG at
+ * once (no network means no DNS), and the cache is filled in the background for offline days. */
 static tts *open_tts(const voice_options *o)
 {
     tts_config cfg;
@@ -37,10 +39,22 @@ static tts *open_tts(const voice_options *o)
     cfg.cache_dir = o->tts_cache;
     cfg.speed_wpm = o->speed_wpm;
     cfg.log = tts_log;
-    char err[256];
+    char key[512], err[512];
+    if (tts_read_api_key(o->google_key_file, key, sizeof key, err, sizeof err) != 0)
+        qlq_log("Google text-to-speech not used: %s", err);
+    else if (key[0]) {
+        cfg.google_key = key;
+        cfg.google_endpoint = o->google_endpoint ? o->google_endpoint : TTS_GOOGLE_ENDPOINT;
+        cfg.online = true;
+    }
     tts *t = tts_create(&cfg, err, sizeof err);
-    if (!t)
+    memset(key, 0, sizeof key);
+    if (!t) {
         qlq_log("no text-to-speech: %s", err);
+        return NULL;
+    }
+    if (tts_google_configured(t) && o->tts_cache && tts_prefill_start(t, o->assets, err, sizeof err) != 0)
+        qlq_log("speech cache not prefilled: %s", err);
     return t;
 }
 
@@ -75,7 +89,8 @@ void voice_open(const voice_options *o, const qlq_questionnaire *q, voice_parts 
     }
     v->asr = can_listen ? open_asr(o) : NULL;
     v->speech = speech_create(v->dev, v->tts, v->asr, q);
-    qlq_log("audio: %s; speech: eSpeak NG%s; recognition: %s", v->dev->ops->name, o->tts_cache ? " with cache" : "",
+    qlq_log("audio: %s; speech: %seSpeak NG%s; recognition: %s", v->dev->ops->name,
+            tts_google_configured(v->tts) ? "Google Cloud TTS, then " : "", o->tts_cache ? ", cached" : "",
             v->asr ? "PocketSphinx" : "none");
 }
 

@@ -142,29 +142,12 @@ static bool say_number(const char *s, long lo, long hi, long *out)
     return true;
 }
 
-/* The key from the file (first line, surrounding blanks removed) or from the environment. */
+/* The key from the file or from the environment (see tts_read_api_key). */
 static int say_read_key(const char *file, char *key, size_t key_len)
 {
-    key[0] = '\0';
-    if (file == NULL) {
-        const char *env = getenv("QLQ_GOOGLE_TTS_KEY");
-        snprintf(key, key_len, "%s", env != NULL ? env : "");
-    } else {
-        FILE *f = fopen(file, "r");
-        if (f == NULL) {
-            fprintf(stderr, "qlq-say: cannot read the key file %s: %s\n", file, strerror(errno));
-            return 1;
-        }
-        if (fgets(key, (int)key_len, f) == NULL)
-            key[0] = '\0';
-        fclose(f);
-    }
-    size_t start = strspn(key, " \t\r\n"), n = strlen(key + start);
-    memmove(key, key + start, n + 1);
-    while (n > 0 && strchr(" \t\r\n", key[n - 1]) != NULL)
-        key[--n] = '\0';
-    if (file != NULL && key[0] == '\0')
-        return say_fail("the key file %s is empty", file);
+    char err[512];
+    if (tts_read_api_key(file, key, key_len, err, sizeof err) != 0)
+        return say_fail("%s", err);
     return 0;
 }
 

@@ -125,6 +125,11 @@ void tts_result_free(tts_result *r);
 tts_status tts_speak(tts *t, audio_device *dev, const char *lang, const char *text, tts_result *info,
                      char *err, size_t err_len);
 
+/* The Google API key: the first line of `file` (surrounding blanks removed), or $QLQ_GOOGLE_TTS_KEY when
+ * `file` is NULL ("" when unset). Keys never come from the command line, where `ps` would show them.
+ * 0, or -1 with an English message in `err` (unreadable or empty file). */
+int tts_read_api_key(const char *file, char *key, size_t key_len, char *err, size_t err_len);
+
 const char *tts_engine_name(tts_engine e); /* "espeak", "google" */
 const char *tts_status_name(tts_status s); /* "ok", "bad argument", ... */
 

@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,4 +295,31 @@ int ttsi_google_fetch(const tts *t, void *curl, int lang, const char *text, cons
     free(reply.data);
     cJSON_free(body);
     return rc;
+}
+
+int tts_read_api_key(const char *file, char *key, size_t key_len, char *err, size_t err_len)
+{
+    key[0] = '\0';
+    if (file == NULL) {
+        const char *env = getenv("QLQ_GOOGLE_TTS_KEY");
+        snprintf(key, key_len, "%s", env != NULL ? env : "");
+    } else {
+        FILE *f = fopen(file, "r");
+        if (f == NULL) {
+            snprintf(err, err_len, "cannot read the key file %s: %s", file, strerror(errno));
+            return -1;
+        }
+        if (fgets(key, (int)key_len, f) == NULL)
+            key[0] = '\0';
+        fclose(f);
+    }
+    size_t start = strspn(key, " \t\r\n"), n = strlen(key + start);
+    memmove(key, key + start, n + 1);
+    while (n > 0 && strchr(" \t\r\n", key[n - 1]) != NULL)
+        key[--n] = '\0';
+    if (file != NULL && key[0] == '\0') {
+        snprintf(err, err_len, "the key file %s is empty", file);
+        return -1;
+    }
+    return 0;
 }
