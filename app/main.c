@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,59 @@ static int parse_seconds(const char *flag, const char *value, int64_t *out_ms)
     return 0;
 }
 
+/* Options that take a string and keep it as it is. */
+static const struct {
+    const char *flag;
+    size_t offset;
+} string_options[] = {
+    {"--ui", offsetof(options, ui)},
+    {"--db", offsetof(options, db)},
+    {"--lang", offsetof(options, lang)},
+    {"--assets", offsetof(options, assets)},
+    {"--audio-in", offsetof(options, voice.audio_in)},
+    {"--audio-out", offsetof(options, voice.audio_out)},
+    {"--tts-cache", offsetof(options, voice.tts_cache)},
+    {"--google-key-file", offsetof(options, voice.google_key_file)},
+    {"--google-endpoint", offsetof(options, voice.google_endpoint)},
+    {"--asr-model", offsetof(options, voice.asr_model)},
+};
+
+static bool set_string_option(options *o, const char *flag, const char *value)
+{
+    for (size_t i = 0; i < sizeof string_options / sizeof *string_options; i++) {
+        if (strcmp(flag, string_options[i].flag) == 0) {
+            *(const char **)((char *)o + string_options[i].offset) = value;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Options with a number: 1 when `flag` is one of them and `value` is valid, -1 when invalid, 0 when
+ * `flag` is not one of them. */
+static int set_number_option(options *o, const char *flag, const char *value)
+{
+    if (strcmp(flag, "--idle-warning") == 0)
+        return parse_seconds(flag, value, &o->cfg.idle_warning_ms) == 0 ? 1 : -1;
+    if (strcmp(flag, "--idle-timeout") == 0)
+        return parse_seconds(flag, value, &o->cfg.idle_timeout_ms) == 0 ? 1 : -1;
+    if (strcmp(flag, "--audio-speed") == 0) {
+        o->voice.audio_speed = atof(value);
+        if (o->voice.audio_speed >= 1.0 && o->voice.audio_speed <= 1e6)
+            return 1;
+        fprintf(stderr, "qlq-kiosk: --audio-speed needs a factor between 1 and 1000000\n");
+        return -1;
+    }
+    if (strcmp(flag, "--speed") == 0) {
+        o->voice.speed_wpm = atoi(value);
+        if (o->voice.speed_wpm >= 80 && o->voice.speed_wpm <= 450)
+            return 1;
+        fprintf(stderr, "qlq-kiosk: --speed needs words per minute between 80 and 450\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, options *o)
 {
     memset(o, 0, sizeof *o);
@@ -80,53 +134,20 @@ static int parse_options(int argc, char **argv, options *o)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
-        } else if (strcmp(a, "--ui") == 0 && v) {
-            o->ui = v;
-        } else if (strcmp(a, "--db") == 0 && v) {
-            o->db = v;
-        } else if (strcmp(a, "--lang") == 0 && v) {
-            o->lang = v;
-        } else if (strcmp(a, "--assets") == 0 && v) {
-            o->assets = v;
-        } else if (strcmp(a, "--audio-in") == 0 && v) {
-            o->voice.audio_in = v;
-        } else if (strcmp(a, "--audio-out") == 0 && v) {
-            o->voice.audio_out = v;
-        } else if (strcmp(a, "--audio-speed") == 0 && v) {
-            o->voice.audio_speed = atof(v);
-            if (!(o->voice.audio_speed >= 1.0 && o->voice.audio_speed <= 1e6)) {
-                fprintf(stderr, "qlq-kiosk: --audio-speed needs a factor between 1 and 1000000\n");
-                return -1;
-            }
-        } else if (strcmp(a, "--tts-cache") == 0 && v) {
-            o->voice.tts_cache = v;
-        } else if (strcmp(a, "--google-key-file") == 0 && v) {
-            o->voice.google_key_file = v;
-        } else if (strcmp(a, "--google-endpoint") == 0 && v) {
-            o->voice.google_endpoint = v;
-        } else if (strcmp(a, "--asr-model") == 0 && v) {
-            o->voice.asr_model = v;
-        } else if (strcmp(a, "--speed") == 0 && v) {
-            o->voice.speed_wpm = atoi(v);
-            if (o->voice.speed_wpm < 80 || o->voice.speed_wpm > 450) {
-                fprintf(stderr, "qlq-kiosk: --speed needs words per minute between 80 and 450\n");
-                return -1;
-            }
-        } else if (strcmp(a, "--no-sound") == 0) {
+        }
+        if (strcmp(a, "--no-sound") == 0) {
             o->voice.no_sound = true;
-            i--; /* takes no value */
-        } else if (strcmp(a, "--idle-warning") == 0) {
-            if (parse_seconds(a, v, &o->cfg.idle_warning_ms))
-                return -1;
-        } else if (strcmp(a, "--idle-timeout") == 0) {
-            if (parse_seconds(a, v, &o->cfg.idle_timeout_ms))
-                return -1;
-        } else {
+            continue;
+        }
+        int number = v ? set_number_option(o, a, v) : 0;
+        if (number < 0)
+            return -1;
+        if (!v || (number == 0 && !set_string_option(o, a, v))) {
             fprintf(stderr, "qlq-kiosk: unknown or incomplete option '%s'\n", a);
             usage(stderr);
             return -1;
         }
-        i++; /* every option takes a value */
+        i++; /* the value */
     }
     if (o->cfg.idle_warning_ms >= o->cfg.idle_timeout_ms) {
         fprintf(stderr, "qlq-kiosk: --idle-warning must be shorter than --idle-timeout\n");
