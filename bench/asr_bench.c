@@ -1,0 +1,360 @@
+/* bench_asr: the recogniser against PocketSphinx's default US-English language model on the same
+ * corpus (tools/corpus/make-corpus.sh), side by side: answer accuracy clean / 20 dB / 10 dB,
+ * commands, out-of-grammar rejection, false acceptance, real-time factor, end of speech to
+ * decision, RSS. Tuning and held-out voices are reported separately.
+ *
+ *   bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump FILE.tsv] [--decoder-args "..."]
+ *             [--reject-below X] [--assets DIR]
+ */
+#include "asr_bench.h"
+#include "qlq_asr.h"
+#include "qlq_audio.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { SYS_ASR, SYS_BASE, N_SYS };
+enum { SET_TUNING, SET_HELDOUT, N_SET };
+enum { C_ANS_CLEAN, C_ANS_20, C_ANS_10, C_CMD, C_YESNO, C_OOG_SPEECH, C_OOG_NOISE, N_CAT };
+static const char *const cat_name[N_CAT] = {
+    "answers, clean", "answers, 20 dB SNR", "answers, 10 dB SNR", "commands (all conditions)",
+    "oui/non (all conditions)", "out-of-grammar speech rejected", "noise/silence rejected",
+};
+
+typedef struct {
+    int n, correct, wrong, rejected;
+} tally;
+
+typedef struct {
+    const char *corpus, *lang, *dump, *decoder_args, *assets;
+    double reject_below;
+    bool baseline;
+} options;
+
+typedef struct {
+    tally t[N_SYS][N_SET][N_CAT];
+    double audio_ms, decode_ms;
+    double lat[4096];
+    size_t n_lat;
+    double speech_tail_ms;
+} stats;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static long rss_kb(const char *key)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f)) {
+        if (strncmp(line, key, strlen(key)) == 0)
+            kb = strtol(line + strlen(key), NULL, 10);
+    }
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static int scale_bits(const char *s)
+{
+    if (strcmp(s, "*") == 0)
+        return SCALE_4 | SCALE_7 | SCALE_YN;
+    int bits = 0;
+    bits |= strstr(s, "4") ? SCALE_4 : 0;
+    bits |= strstr(s, "7") ? SCALE_7 : 0;
+    bits |= strstr(s, "yn") ? SCALE_YN : 0;
+    return bits;
+}
+
+static int load_phrases(const char *assets, const char *lang, phrase_list *pl)
+{
+    char path[4096], line[512];
+    snprintf(path, sizeof path, "%s/voice/%s.phrases", assets, lang);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f) && pl->n < sizeof pl->items / sizeof pl->items[0]) {
+        char sc[32], meaning[16];
+        int used = 0;
+        if (line[0] == '#' || sscanf(line, "%31s %15s %n", sc, meaning, &used) < 2 || used == 0)
+            continue;
+        bench_phrase *p = &pl->items[pl->n++];
+        snprintf(p->text, sizeof p->text, "%s", line + used);
+        p->text[strcspn(p->text, "\r\n")] = '\0';
+        snprintf(p->meaning, sizeof p->meaning, "%s", meaning);
+        p->scales = scale_bits(sc);
+    }
+    fclose(f);
+    return 0;
+}
+
+static int category(const char *expected, const char *cond)
+{
+    bool answer = expected[0] >= '1' && expected[0] <= '7';
+    if (answer)
+        return strcmp(cond, "clean") == 0 ? C_ANS_CLEAN : strstr(cond, "20") ? C_ANS_20 : C_ANS_10;
+    if (strcmp(expected, "yes") == 0 || strcmp(expected, "no") == 0)
+        return C_YESNO;
+    if (strcmp(expected, "reject") == 0)
+        return strncmp(cond, "noise", 5) == 0 ? C_OOG_NOISE : C_OOG_SPEECH;
+    return C_CMD;
+}
+
+static void count(tally *t, const char *expected, const char *got)
+{
+    t->n++;
+    if (strcmp(expected, got) == 0)
+        t->correct++;
+    else if (strcmp(got, "reject") == 0)
+        t->rejected++;
+    else
+        t->wrong++;
+}
+
+/* Live use: 20 ms chunks through the stream; time of the call that ends the utterance. */
+static void stream_latency(asr *a, asr_lang lang, asr_grammar g, const audio_pcm *pcm, stats *st)
+{
+    char err[256];
+    asr_stream *s = asr_stream_start(a, lang, g, NULL, err, sizeof err);
+    if (!s)
+        return;
+    for (size_t off = 0; off < pcm->count; off += 320) {
+        size_t n = pcm->count - off < 320 ? pcm->count - off : 320;
+        double t0 = now_ms();
+        asr_ep_event ev = asr_stream_feed(s, pcm->samples + off, n);
+        double dt = now_ms() - t0;
+        if (ev == ASR_EP_END && st->n_lat < sizeof st->lat / sizeof st->lat[0]) {
+            st->lat[st->n_lat++] = dt;
+            break;
+        }
+    }
+    asr_stream_free(s);
+}
+
+static asr_grammar grammar_of(const char *scale)
+{
+    return strcmp(scale, "7") == 0 ? ASR_GRAMMAR_SCALE7 : strcmp(scale, "yesno") == 0 ? ASR_GRAMMAR_YESNO
+                                                                                        : ASR_GRAMMAR_SCALE4;
+}
+
+typedef struct {
+    char file[128], expected[16], scale[8], set[16], voice[64], cond[16], text[128];
+} entry;
+
+static int read_entry(FILE *f, entry *e)
+{
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "file\t", 5) == 0)
+            continue;
+        if (sscanf(line, "%127[^\t]\t%15[^\t]\t%7[^\t]\t%15[^\t]\t%63[^\t]\t%15[^\t]\t%127[^\n]", e->file,
+                   e->expected, e->scale, e->set, e->voice, e->cond, e->text) == 7)
+            return 1;
+    }
+    return 0;
+}
+
+static int load_pcm(const char *dir, const char *file, audio_pcm *pcm)
+{
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/%s", dir, file);
+    audio_pcm raw = {0};
+    if (audio_wav_read(path, &raw, err, sizeof err) != AUDIO_OK) {
+        fprintf(stderr, "bench_asr: %s\n", err);
+        return -1;
+    }
+    audio_status s = audio_resample(&raw, AUDIO_RATE, pcm);
+    audio_pcm_free(&raw);
+    return s == AUDIO_OK ? 0 : -1;
+}
+
+static void run_file(asr *a, baseline *b, const options *o, const phrase_list *pl, const entry *e,
+                     stats *st, FILE *dump)
+{
+    audio_pcm pcm = {0};
+    if (load_pcm(o->corpus, e->file, &pcm) != 0)
+        return;
+    asr_lang lang = strcmp(o->lang, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR;
+    asr_grammar g = grammar_of(e->scale);
+    asr_result r;
+    char err[256], hyp[512] = "";
+    if (asr_recognize(a, lang, g, pcm.samples, pcm.count, &r, err, sizeof err) != 0) {
+        fprintf(stderr, "bench_asr: %s: %s\n", e->file, err);
+        audio_pcm_free(&pcm);
+        return;
+    }
+    int set = strcmp(e->set, "heldout") == 0 ? SET_HELDOUT : SET_TUNING;
+    int cat = category(e->expected, e->cond);
+    const char *got = asr_kind_name(r.kind, r.value);
+    count(&st->t[SYS_ASR][set][cat], e->expected, got);
+    st->audio_ms += r.audio_ms;
+    st->decode_ms += r.decode_ms;
+    const char *bgot = "-";
+    if (b) {
+        baseline_decode(b, pcm.samples, pcm.count, hyp, sizeof hyp);
+        int bits = g == ASR_GRAMMAR_SCALE7 ? SCALE_7 : g == ASR_GRAMMAR_YESNO ? SCALE_YN : SCALE_4;
+        bgot = baseline_decide(pl, bits, hyp);
+        count(&st->t[SYS_BASE][set][cat], e->expected, bgot);
+    }
+    if (strcmp(e->cond, "clean") == 0 && cat != C_OOG_NOISE)
+        stream_latency(a, lang, g, &pcm, st);
+    if (dump)
+        fprintf(dump, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%s\t%.0f\t%.1f\t%s\t%s\n", e->file, e->set, e->voice,
+                e->cond, e->scale, e->expected, got, asr_kind_name(r.heard_kind, r.heard_value), r.confidence,
+                r.transcript, r.speech_ms, r.decode_ms, bgot, hyp);
+    audio_pcm_free(&pcm);
+}
+
+static void print_cell(const tally *t, int cat)
+{
+    if (t->n == 0) {
+        printf(" %18s", "-");
+        return;
+    }
+    bool oog = cat == C_OOG_SPEECH || cat == C_OOG_NOISE;
+    double v = (double)(oog ? t->correct : t->correct) / t->n;
+    printf(" %7.1f%% (%4d/%4d)", 100.0 * v, oog ? t->correct : t->correct, t->n);
+}
+
+static void sum_into(tally *dst, const tally *src)
+{
+    dst->n += src->n;
+    dst->correct += src->correct;
+    dst->wrong += src->wrong;
+    dst->rejected += src->rejected;
+}
+
+static void print_false_accept(const stats *st, int sys, int set)
+{
+    tally in = {0}, out = {0};
+    for (int c = 0; c < N_CAT; c++)
+        sum_into((c == C_OOG_SPEECH || c == C_OOG_NOISE) ? &out : &in, &st->t[sys][set][c]);
+    int fa = in.wrong + (out.n - out.correct);
+    int n = in.n + out.n;
+    printf(" %7.1f%% (%4d/%4d)", n ? 100.0 * fa / n : 0.0, fa, n);
+}
+
+static void print_table(const stats *st, bool baseline)
+{
+    printf("\n%-34s %18s %18s", "", "qlq_asr tuning", "qlq_asr held-out");
+    if (baseline)
+        printf(" %18s %18s", "en-us LM tuning", "en-us LM held-out");
+    printf("\n");
+    for (int c = 0; c < N_CAT; c++) {
+        printf("%-34s", cat_name[c]);
+        for (int s = 0; s < (baseline ? N_SYS : 1); s++)
+            for (int set = 0; set < N_SET; set++)
+                print_cell(&st->t[s][set][c], c);
+        printf("\n");
+    }
+    printf("%-34s", "false acceptance (wrong accepted)");
+    for (int s = 0; s < (baseline ? N_SYS : 1); s++)
+        for (int set = 0; set < N_SET; set++)
+            print_false_accept(st, s, set);
+    printf("\n%-34s", "in-grammar rejected (asked again)");
+    for (int s = 0; s < (baseline ? N_SYS : 1); s++) {
+        for (int set = 0; set < N_SET; set++) {
+            tally in = {0};
+            for (int c = 0; c < C_OOG_SPEECH; c++)
+                sum_into(&in, &st->t[s][set][c]);
+            printf(" %7.1f%% (%4d/%4d)", in.n ? 100.0 * in.rejected / in.n : 0.0, in.rejected, in.n);
+        }
+    }
+    printf("\n");
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void print_timing(stats *st, double load_ms, long rss_loaded, long rss_peak)
+{
+    printf("\nreal-time factor (one core, all files): %.4f  (%.0f ms decoding for %.0f s of audio)\n",
+           st->decode_ms / st->audio_ms, st->decode_ms, st->audio_ms / 1000.0);
+    if (st->n_lat > 0) {
+        qsort(st->lat, st->n_lat, sizeof st->lat[0], cmp_double);
+        printf("end of speech -> decision (compute after the endpointer's 400 ms of trailing silence,\n"
+               "  20 ms chunks, %zu clean files): median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+               st->n_lat, st->lat[st->n_lat / 2], st->lat[(size_t)(st->n_lat * 0.95)], st->lat[st->n_lat - 1]);
+    }
+    printf("model load %.0f ms; RSS with the model loaded %.1f MB; peak RSS %.1f MB (includes the baseline "
+           "decoder when run)\n", load_ms, rss_loaded / 1024.0, rss_peak / 1024.0);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    *o = (options){.lang = "fr", .baseline = true, .assets = getenv("QLQ_ASSETS_DIR")};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--no-baseline") == 0) {
+            o->baseline = false;
+            continue;
+        }
+        if (!v)
+            return -1;
+        if (strcmp(a, "--corpus") == 0) o->corpus = v;
+        else if (strcmp(a, "--lang") == 0) o->lang = v;
+        else if (strcmp(a, "--dump") == 0) o->dump = v;
+        else if (strcmp(a, "--decoder-args") == 0) o->decoder_args = v;
+        else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
+        else if (strcmp(a, "--assets") == 0) o->assets = v;
+        else return -1;
+        i++;
+    }
+    return o->corpus && o->assets ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    if (parse_args(argc, argv, &o) != 0) {
+        fprintf(stderr, "usage: bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump F.tsv]\n"
+                        "       [--decoder-args \"...\"] [--reject-below X] [--assets DIR (or $QLQ_ASSETS_DIR)]\n");
+        return 2;
+    }
+    char path[4096], err[256];
+    snprintf(path, sizeof path, "%s/manifest.tsv", o.corpus);
+    FILE *mf = fopen(path, "r");
+    phrase_list *pl = calloc(1, sizeof *pl);
+    stats *st = calloc(1, sizeof *st);
+    if (!mf || !pl || !st || load_phrases(o.assets, o.lang, pl) != 0) {
+        fprintf(stderr, "bench_asr: cannot read %s or the phrases in %s\n", path, o.assets);
+        return 1;
+    }
+    double t0 = now_ms();
+    asr_config cfg = {.assets_dir = o.assets, .decoder_args = o.decoder_args, .reject_below = o.reject_below};
+    asr *a = asr_create(&cfg, err, sizeof err);
+    double load_ms = now_ms() - t0;
+    long rss_loaded = rss_kb("VmRSS:");
+    baseline *b = o.baseline ? baseline_create() : NULL;
+    if (!a || (o.baseline && !b)) {
+        fprintf(stderr, "bench_asr: %s\n", a ? "cannot load the baseline decoder" : err);
+        return 1;
+    }
+    FILE *dump = o.dump ? fopen(o.dump, "w") : NULL;
+    entry e;
+    while (read_entry(mf, &e))
+        run_file(a, b, &o, pl, &e, st, dump);
+    printf("bench_asr: corpus %s, language %s, reject below %.2f\n", o.corpus, o.lang,
+           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW);
+    print_table(st, o.baseline);
+    print_timing(st, load_ms, rss_loaded, rss_kb("VmHWM:"));
+    if (dump)
+        fclose(dump);
+    fclose(mf);
+    baseline_destroy(b);
+    asr_destroy(a);
+    free(pl);
+    free(st);
+    return 0;
+}

@@ -1,0 +1,25 @@
+/* asr_test_util.h - real audio for the recogniser's tests: espeak-ng and sox at test time. */
+#ifndef ASR_TEST_UTIL_H
+#define ASR_TEST_UTIL_H
+
+#include "qlq_asr.h"
+#include "qlq_audio.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A fresh temporary folder (removed by asr_test_rmdir). NULL on failure. */
+char *asr_test_tmpdir(void);
+void asr_test_rmdir(char *dir);
+/* Runs a shell command; its exit status. */
+int asr_test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* dir/name.wav: `text` said by espeak-ng `voice` at `speed`, 16 kHz, then the sox effects
+ * (NULL: none), e.g. "pad 1.5 1.5". */
+int asr_test_say(const char *dir, const char *name, const char *voice, int speed, const char *text,
+                 const char *effects);
+/* Reads a WAV file at 16 kHz (resampled when needed). */
+int asr_test_load(const char *path, audio_pcm *pcm);
+/* The recogniser on the source tree's assets ($QLQ_ASSETS_DIR). */
+asr *asr_test_create(void);
+
+#endif

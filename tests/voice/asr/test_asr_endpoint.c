@@ -1,0 +1,217 @@
+/* The endpointer on synthetic signals with known speech positions: start and end found where the
+ * "speech" is, an adaptive floor under steady noise, clicks ignored, timeouts, finish and reset. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "qlq_asr.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PI 3.14159265358979323846
+#define MS(x) ((size_t)(x) * (ASR_RATE / 1000))
+
+typedef struct {
+    int16_t *s;
+    size_t n;
+    uint32_t seed;
+} signal;
+
+static void sig_init(signal *g, size_t ms)
+{
+    g->n = MS(ms);
+    g->s = calloc(g->n, sizeof *g->s);
+    g->seed = 7;
+    assert_non_null(g->s);
+}
+
+static double noise(signal *g)
+{
+    g->seed = g->seed * 1664525u + 1013904223u;
+    return ((double)(g->seed >> 8) / (double)(1u << 24)) * 2.0 - 1.0;
+}
+
+static void add(signal *g, size_t i, double v)
+{
+    double x = g->s[i] + v;
+    g->s[i] = (int16_t)(x > 32767 ? 32767 : x < -32768 ? -32768 : x);
+}
+
+static void add_noise(signal *g, size_t from_ms, size_t to_ms, double amp)
+{
+    for (size_t i = MS(from_ms); i < MS(to_ms) && i < g->n; i++)
+        add(g, i, amp * noise(g));
+}
+
+/* Voiced "syllables": harmonics of 140 Hz under a 4 Hz envelope that never quite closes. */
+static void add_speech(signal *g, size_t from_ms, size_t to_ms, double amp)
+{
+    for (size_t i = MS(from_ms); i < MS(to_ms) && i < g->n; i++) {
+        double t = (double)(i - MS(from_ms)) / ASR_RATE;
+        double env = 0.55 + 0.45 * sin(2 * PI * 4.0 * t);
+        double v = 0;
+        for (int h = 1; h <= 8; h++)
+            v += sin(2 * PI * 140.0 * h * t) / h;
+        add(g, i, amp * env * v * 0.5);
+    }
+}
+
+typedef struct {
+    size_t start_at, end_at, timeout_at; /* sample position when reported, 0 if never */
+} events;
+
+static events feed_all(asr_endpointer *ep, const signal *g, size_t chunk)
+{
+    events e = {0};
+    for (size_t off = 0; off < g->n; off += chunk) {
+        size_t n = g->n - off < chunk ? g->n - off : chunk;
+        asr_ep_event ev = asr_endpointer_feed(ep, g->s + off, n);
+        if (ev == ASR_EP_START)
+            e.start_at = off + n;
+        if (ev == ASR_EP_END)
+            e.end_at = off + n;
+        if (ev == ASR_EP_TIMEOUT)
+            e.timeout_at = off + n;
+    }
+    return e;
+}
+
+static void assert_near_ms(size_t samples, size_t expect_ms, size_t tol_ms)
+{
+    size_t ms = samples / (ASR_RATE / 1000);
+    if (ms + tol_ms < expect_ms || ms > expect_ms + tol_ms)
+        fail_msg("at %zu ms, expected %zu +- %zu ms", ms, expect_ms, tol_ms);
+}
+
+static void test_speech_in_quiet_room(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 3000);
+    add_noise(&g, 0, 3000, 30);        /* about -60 dBFS of room noise */
+    add_speech(&g, 1000, 1800, 6000);
+    asr_endpointer *ep = asr_endpointer_create(NULL);
+    events e = feed_all(ep, &g, 320);
+    size_t s, t;
+    assert_true(asr_endpointer_segment(ep, &s, &t));
+    assert_near_ms(s, 1000, 40);
+    assert_near_ms(t, 1800, 60);
+    assert_true(e.start_at > MS(1000) && e.start_at < MS(1200)); /* reported within ~min_speech */
+    assert_true(e.end_at >= MS(1800 + 350) && e.end_at <= MS(1800 + 500));
+    assert_int_equal(e.timeout_at, 0);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+static void test_floor_adapts_to_steady_noise(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 5000);
+    add_noise(&g, 0, 5000, 1500);      /* loud fan: about -30 dBFS, starts with the recording */
+    add_speech(&g, 3000, 3800, 16000); /* about 14 dB above it */
+    asr_endpointer *ep = asr_endpointer_create(NULL);
+    events e = feed_all(ep, &g, 160);
+    size_t s, t;
+    assert_true(asr_endpointer_segment(ep, &s, &t));
+    assert_near_ms(s, 3000, 60);
+    assert_near_ms(t, 3800, 100);
+    assert_true(e.end_at > 0 && e.end_at < MS(4400));
+    double floor_db = asr_endpointer_noise_db(ep);
+    if (floor_db < -36.0 || floor_db > -27.0)
+        fail_msg("noise floor %.1f dBFS, the fan is at about -31.5", floor_db);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+static void test_click_is_not_speech(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 2000);
+    add_noise(&g, 0, 2000, 30);
+    add_noise(&g, 800, 830, 20000); /* a 30 ms knock on the table */
+    asr_endpoint_config cfg;
+    asr_endpoint_defaults(&cfg);
+    cfg.start_timeout_ms = 1500;
+    asr_endpointer *ep = asr_endpointer_create(&cfg);
+    events e = feed_all(ep, &g, 480);
+    assert_int_equal(e.start_at, 0);
+    assert_near_ms(e.timeout_at, 1500, 30);
+    size_t s, t;
+    assert_false(asr_endpointer_segment(ep, &s, &t));
+    assert_false(asr_endpointer_finish(ep));
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+static void test_digital_silence_times_out(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 7000);
+    asr_endpointer *ep = asr_endpointer_create(NULL);
+    events e = feed_all(ep, &g, 160);
+    assert_near_ms(e.timeout_at, 6000, 20);
+    assert_int_equal(e.start_at, 0);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+static void test_finish_and_reset(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 2000);
+    add_noise(&g, 0, 2000, 30);
+    add_speech(&g, 500, 2000, 6000); /* still speaking when the input ends */
+    asr_endpointer *ep = asr_endpointer_create(NULL);
+    events e = feed_all(ep, &g, 1000);
+    assert_true(e.start_at > 0);
+    assert_int_equal(e.end_at, 0);
+    size_t s, t;
+    assert_false(asr_endpointer_segment(ep, &s, &t));
+    assert_true(asr_endpointer_finish(ep));
+    assert_true(asr_endpointer_segment(ep, &s, &t));
+    assert_near_ms(s, 500, 40);
+    assert_near_ms(t, 2000, 20);
+    asr_endpointer_reset(ep);
+    assert_false(asr_endpointer_segment(ep, &s, &t));
+    e = feed_all(ep, &g, 160);
+    assert_true(e.start_at > 0);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+static void test_max_speech_cuts(void **state)
+{
+    (void)state;
+    signal g;
+    sig_init(&g, 4000);
+    add_speech(&g, 200, 4000, 6000);
+    asr_endpoint_config cfg;
+    asr_endpoint_defaults(&cfg);
+    cfg.max_speech_ms = 2000;
+    asr_endpointer *ep = asr_endpointer_create(&cfg);
+    events e = feed_all(ep, &g, 160);
+    assert_near_ms(e.end_at, 2200, 20);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_speech_in_quiet_room),
+        cmocka_unit_test(test_floor_adapts_to_steady_noise),
+        cmocka_unit_test(test_click_is_not_speech),
+        cmocka_unit_test(test_digital_silence_times_out),
+        cmocka_unit_test(test_finish_and_reset),
+        cmocka_unit_test(test_max_speech_cuts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,169 @@
+/* Continuous listening on real speech: a French answer with long silence and noise before and
+ * after, fed in 20 ms chunks as a microphone would; the timeout after silence; bad configuration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "asr_test_util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    char *dir;
+    asr *a;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    if (!f || !(f->dir = asr_test_tmpdir()) || !(f->a = asr_test_create()))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    asr_destroy(f->a);
+    asr_test_rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+typedef struct {
+    size_t start_at, end_at;
+    asr_ep_event last;
+} stream_events;
+
+static stream_events feed(asr_stream *s, const audio_pcm *pcm)
+{
+    stream_events e = {0};
+    for (size_t off = 0; off < pcm->count; off += 320) {
+        size_t n = pcm->count - off < 320 ? pcm->count - off : 320;
+        asr_ep_event ev = asr_stream_feed(s, pcm->samples + off, n);
+        if (ev == ASR_EP_START)
+            e.start_at = off + n;
+        if (ev == ASR_EP_END || ev == ASR_EP_TIMEOUT) {
+            e.end_at = off + n;
+            e.last = ev;
+        }
+    }
+    return e;
+}
+
+/* 1.5 s of room noise, "quatre", 2 s of noise: white noise about 25 dB under the voice. */
+static void test_answer_between_noise(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(asr_test_say(f->dir, "q", "fr+m6", 150, "quatre", "pad 1.5 2"), 0);
+    assert_int_equal(asr_test_sh("cd '%s' && sox -V1 q.wav -n stat 2>&1 | grep -q Length && "
+                                 "sox -V1 -n -r 16000 -c 1 -b 16 n.wav synth $(soxi -D q.wav) whitenoise vol 0.004 && "
+                                 "sox -V1 -m -v 1 q.wav -v 1 n.wav -b 16 qn.wav", f->dir), 0);
+    char path[600];
+    snprintf(path, sizeof path, "%s/qn.wav", f->dir);
+    audio_pcm pcm = {0};
+    assert_int_equal(asr_test_load(path, &pcm), 0);
+    char err[256];
+    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
+    assert_non_null(s);
+    assert_null(asr_stream_result(s));
+    stream_events e = feed(s, &pcm);
+    assert_int_equal(e.last, ASR_EP_END);
+    /* speech starts at 1.5 s: reported after it, within 300 ms */
+    assert_true(e.start_at > 1500 * 16 && e.start_at < 1800 * 16);
+    /* decided during the trailing noise, long before the recording ends */
+    assert_true(e.end_at < pcm.count - 1000 * 16);
+    const asr_result *r = asr_stream_result(s);
+    assert_non_null(r);
+    assert_true(r->speech_ms > 150 && r->speech_ms < 900);
+    print_message("stream: '%s' -> %s conf %.2f, speech %.0f ms\n", r->transcript, asr_kind_name(r->kind, r->value),
+                  r->confidence, r->speech_ms);
+    assert_int_equal(r->kind, ASR_ANSWER);
+    assert_int_equal(r->value, 4);
+    /* the recording as a whole decides the same */
+    asr_result whole;
+    assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, pcm.samples, pcm.count, &whole, err,
+                                   sizeof err), 0);
+    assert_int_equal(whole.kind, r->kind);
+    assert_int_equal(whole.value, r->value);
+    assert_true(whole.audio_ms > r->audio_ms);
+    asr_stream_free(s);
+    audio_pcm_free(&pcm);
+}
+
+static void test_silence_times_out(void **state)
+{
+    fixture *f = *state;
+    asr_endpoint_config cfg;
+    asr_endpoint_defaults(&cfg);
+    cfg.start_timeout_ms = 2000;
+    char err[256];
+    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_YESNO, &cfg, err, sizeof err);
+    assert_non_null(s);
+    audio_pcm quiet = {.samples = calloc(16000 * 3, sizeof(int16_t)), .count = 16000 * 3, .rate = 16000};
+    assert_non_null(quiet.samples);
+    stream_events e = feed(s, &quiet);
+    assert_int_equal(e.last, ASR_EP_TIMEOUT);
+    assert_true(e.end_at >= 2000 * 16 && e.end_at <= 2100 * 16);
+    const asr_result *r = asr_stream_result(s);
+    assert_int_equal(r->kind, ASR_REJECT);
+    assert_string_equal(r->transcript, "");
+    /* finished streams ignore further input and keep their decision */
+    assert_int_equal(asr_stream_feed(s, quiet.samples, 320), ASR_EP_NONE);
+    assert_ptr_equal(asr_stream_finish(s), r);
+    asr_stream_free(s);
+    free(quiet.samples);
+}
+
+static void test_bad_configuration(void **state)
+{
+    fixture *f = *state;
+    char err[512];
+    asr_config cfg = {.assets_dir = getenv("QLQ_ASSETS_DIR"), .hmm_dir = "/nonexistent/model"};
+    assert_null(asr_create(&cfg, err, sizeof err));
+    assert_non_null(strstr(err, "/nonexistent/model"));
+
+    /* a phrase whose word is missing from the lexicon: the file and line are named */
+    assert_int_equal(asr_test_sh("mkdir -p '%s/a/voice' && cd '%s/a/voice' && "
+                                 "printf 'oui W IY\\nnon N OW N\\n' > fr.dict && "
+                                 "printf '# test\\n* yes oui\\n* no peut-etre\\n' > fr.phrases",
+                                 f->dir, f->dir), 0);
+    char assets[600];
+    snprintf(assets, sizeof assets, "%s/a", f->dir);
+    asr_config bad = {.assets_dir = assets, .en_dict = ""};
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.phrases:3"));
+    assert_non_null(strstr(err, "peut-etre"));
+
+    /* a phone the model does not have */
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf 'oui W IY\\nnon N OW Q\\n' > fr.dict", f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.dict:2"));
+
+    /* English disabled: French works, English is refused with the reason */
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf 'oui W IY\\nnon N OW N\\n' > fr.dict && "
+                                 "printf '* yes oui\\n* no non\\n' > fr.phrases", f->dir), 0);
+    asr *a = asr_create(&bad, err, sizeof err);
+    assert_non_null(a);
+    int16_t zeros[1600] = {0};
+    asr_result r;
+    assert_int_equal(asr_recognize(a, ASR_LANG_FR, ASR_GRAMMAR_YESNO, zeros, 1600, &r, err, sizeof err), 0);
+    assert_int_equal(r.kind, ASR_REJECT);
+    assert_int_equal(asr_recognize(a, ASR_LANG_EN, ASR_GRAMMAR_YESNO, zeros, 1600, &r, err, sizeof err), -1);
+    assert_non_null(strstr(err, "disabled"));
+    asr_destroy(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_answer_between_noise),
+        cmocka_unit_test(test_silence_times_out),
+        cmocka_unit_test(test_bad_configuration),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

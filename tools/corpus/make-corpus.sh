@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
+#
+#   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--no-nonspeech] OUTDIR
+#
+# Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
+#   file  expected  scale  set  voice  condition  text
+# expected is what qlq-recognize should answer (1..7, repeat, back, dontknow, yes, no, reject);
+# scale is the grammar to decode with (4, 7, yesno); set is tuning or heldout (voices never mixed:
+# tune on one, report both); condition is clean, white20, white10, babble20, babble10 or quiet.
+# Each file has 0.3-0.9 s of room before and after the speech, as a microphone would give; noisy
+# files have noise over the whole file (the hard case: noise before and after the words).
+# Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
+# --small: one speed per voice and no noise grid (for the tests); --voices replaces the voices of
+# every set. Deterministic (fixed seeds).
+set -euo pipefail
+export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
+
+lang=fr small=0 sets="tuning,heldout" voices="" nonspeech=1
+while [[ $# -gt 1 ]]; do
+  case "$1" in
+    --lang) lang=$2; shift 2 ;;
+    --small) small=1; shift ;;
+    --sets) sets=$2; shift 2 ;;
+    --voices) voices=$2; shift 2 ;;
+    --no-nonspeech) nonspeech=0; shift ;;
+    *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ $# -eq 1 ]] || { echo "usage: make-corpus.sh [--lang fr|en] [--small] [--sets S] OUTDIR" >&2; exit 2; }
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+phrases="$here/phrases-$lang.tsv"
+for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
+mkdir -p "$out"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# Voices: tuning voices are the only ones the lexicon was tuned on; held-out voices (other
+# variants, Belgian and Swiss French, other speeds) are reported separately.
+if [[ $lang == fr ]]; then
+  tuning_voices="fr fr+m3 fr+f2 fr+m7 fr+f4"
+  heldout_voices="fr-be+m1 fr-ch+f3 fr+m6 fr+f5 fr+m2 fr+f1"
+  babble_voices="fr+m4 fr+m8 fr-be+m5 en+f2 en+m2"
+  babble_text="le médecin passera dans la matinée pour les résultats de votre prise de sang et nous verrons ensuite"
+else
+  tuning_voices="en-us en-us+f2 en+m3 en-gb+f4"
+  heldout_voices="en-gb-x-rp+m2 en-us+f5"
+  babble_voices="en+m4 en+f3 en-us+m5 fr+f5 en-gb+m1"
+  babble_text="the doctor will see you in the morning to discuss the results of your blood test and then we will see"
+fi
+tuning_speeds="130 160 190" heldout_speeds="120 150 175 210"
+[[ -n $voices ]] && tuning_voices=$voices heldout_voices=$voices
+pitches=(35 50 70)
+amps=(50 80 110)
+
+rms() { sox "$1" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; }
+
+# A 40 s babble bed: several voices reading other text, each delayed differently, mixed.
+make_babble() {
+  local i=0 files=()
+  for v in $babble_voices; do
+    espeak-ng -v "$v" -s $((140 + i * 12)) -w "$tmp/bb$i.raw.wav" "$babble_text $babble_text $babble_text"
+    sox "$tmp/bb$i.raw.wav" -r 16000 -c 1 -b 16 "$tmp/bb$i.wav" pad 0.$((i * 2 + 1)) repeat 3 trim 0 40
+    files+=(-v 1 "$tmp/bb$i.wav"); i=$((i + 1))
+  done
+  sox -m "${files[@]}" "$tmp/babble.wav" trim 0 40 norm -6
+}
+
+# mix SPEECH NOISE_KIND SNR_DB OUT: noise over the whole file at SNR relative to the speech RMS.
+mix() {
+  local speech=$1 kind=$2 snr=$3 dst=$4 dur srms nrms want gain off
+  dur=$(soxi -D "$speech")
+  srms=$(rms "$tmp/core.wav")
+  if [[ $kind == white ]]; then
+    sox -n -r 16000 -c 1 -b 16 "$tmp/noise.wav" synth "$dur" whitenoise vol 0.3
+  else
+    off=$((RANDOM % 30))
+    sox "$tmp/babble.wav" "$tmp/noise.wav" trim "$off" "$dur"
+  fi
+  nrms=$(rms "$tmp/noise.wav")
+  gain=$(awk -v s="$srms" -v n="$nrms" -v d="$snr" 'BEGIN { printf "%.6f", (s / n) / exp(d / 20 * log(10)) }')
+  sox -m -v 1 "$speech" -v "$gain" "$tmp/noise.wav" -b 16 "$dst"
+}
+
+manifest="$out/manifest.tsv"
+printf 'file\texpected\tscale\tset\tvoice\tcondition\ttext\n' > "$manifest"
+emit() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$manifest"; }
+
+# say VOICE SPEED PITCH AMP TEXT: espeak output at 16 kHz with room before and after in $tmp/utt.wav.
+say() {
+  espeak-ng -v "$1" -s "$2" -p "$3" -a "$4" -w "$tmp/raw.wav" "$5"
+  sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/core.wav" silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse
+  sox "$tmp/core.wav" "$tmp/utt.wav" pad "0.$((RANDOM % 6 + 3))" "0.$((RANDOM % 6 + 3))"
+}
+
+gen_set() {
+  local set=$1 voices speeds n=0
+  if [[ $set == tuning ]]; then voices=$tuning_voices speeds=$tuning_speeds; else voices=$heldout_voices speeds=$heldout_speeds; fi
+  ((small)) && speeds=${speeds%% *}
+  while IFS=$'\t' read -r expected scale which text; do
+    [[ -z $expected || $expected == \#* ]] && continue
+    [[ $which == all || $which == "$set" ]] || continue
+    for v in $voices; do
+      local si=0 name
+      for s in $speeds; do
+        name="${set}_$(printf %04d $n)"; n=$((n + 1))
+        say "$v" "$s" "${pitches[$(((RANDOM + si) % 3))]}" "${amps[$((RANDOM % 3))]}" "$text"
+        cp "$tmp/utt.wav" "$out/$name.wav"
+        emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" clean "$text"
+        si=$((si + 1))
+      done
+      ((small)) && continue
+      # Noise grid: one speed per voice and phrase, each noise condition.
+      for cond in white20 white10 babble20 babble10; do
+        name="${set}_$(printf %04d $n)"; n=$((n + 1))
+        s=$(echo $speeds | tr ' ' '\n' | sed -n "$((RANDOM % $(echo $speeds | wc -w) + 1))p")
+        say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
+        mix "$tmp/utt.wav" "${cond%%[0-9]*}" "${cond##*[a-z]}" "$out/$name.wav"
+        emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" "$cond" "$text"
+      done
+    done
+  done < "$phrases"
+  ((nonspeech)) && gen_nonspeech "$set" "$n"
+  return 0
+}
+
+# Non-speech and distant speech: must all be rejected.
+gen_nonspeech() {
+  local set=$1 n=$2 name i scale
+  for i in 0 1 2 3 4 5; do
+    scale=$([[ $((i % 2)) == 0 ]] && echo 4 || echo 7)
+    name="${set}_$(printf %04d $n)"; n=$((n + 1))
+    case $i in
+      0) sox -n -r 16000 -c 1 -b 16 "$out/$name.wav" synth 2 sine 0 ;;
+      1) sox -n -r 16000 -c 1 -b 16 "$out/$name.wav" synth 2.5 whitenoise vol 0.0$((RANDOM % 5 + 2)) ;;
+      2) sox -n -r 16000 -c 1 -b 16 "$out/$name.wav" synth 2 brownnoise vol 0.2 ;;
+      3) sox "$tmp/babble.wav" "$out/$name.wav" trim $((RANDOM % 30)) 2.5 vol 0.5 ;;
+      4) # cough-like: two short bursts of filtered noise with a fast attack, in light room noise
+         sox -n -r 16000 -c 1 "$tmp/c1.wav" synth 0.25 pinknoise fade q 0.01 0.25 0.2 vol 0.7 highpass 300
+         sox -n -r 16000 -c 1 "$tmp/c2.wav" synth 0.2 pinknoise fade q 0.01 0.2 0.15 vol 0.5 highpass 400
+         sox "$tmp/c1.wav" "$tmp/c2.wav" -b 16 "$out/$name.wav" pad 0.5 0.6 ;;
+      5) # a neighbour talking at a distance: quiet speech of another voice, low-passed
+         espeak-ng -v "${babble_voices%% *}" -s 170 -w "$tmp/nb.wav" "vous avez bien dormi cette nuit"
+         sox "$tmp/nb.wav" -r 16000 -c 1 -b 16 "$out/$name.wav" lowpass 2500 vol 0.15 pad 0.4 0.4 ;;
+    esac
+    emit "$name.wav" reject "$scale" "$set" none "noise$i" "(non-speech $i)"
+  done
+}
+
+RANDOM=4242
+make_babble
+for set in ${sets//,/ }; do gen_set "$set"; done
+echo "make-corpus: $(($(wc -l < "$manifest") - 1)) files in $out" >&2

@@ -1,0 +1,181 @@
+/* asr.c - creating the recogniser: decoder options, lexicons, grammars, the phone loop. */
+#include "asr_internal.h"
+
+#include <sphinxbase/err.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#ifndef QLQ_ASR_INSTALLED_ASSETS
+#define QLQ_ASR_INSTALLED_ASSETS "/usr/share/qlq-kiosk"
+#endif
+#ifndef QLQ_ASR_SOURCE_ASSETS
+#define QLQ_ASR_SOURCE_ASSETS "assets"
+#endif
+#define ASR_DEFAULT_HMM "/usr/share/pocketsphinx/model/en-us/en-us"
+
+/* Calibration of the confidence on the likelihood ratio (nats per frame of the words, grammar path
+ * minus free phone loop): logistic regression of "the phrase heard is the one said" on the tuning
+ * voices of the benchmark corpus (898 decisions, all noise conditions, out-of-grammar included). */
+#define ASR_CONF_SLOPE 0.755
+#define ASR_CONF_OFFSET 3.419
+
+enum { MAX_ARGS = 64 };
+
+double asr_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+const char *asr_kind_name(asr_kind kind, int value)
+{
+    static const char *const values[] = {"1", "2", "3", "4", "5", "6", "7"};
+    switch (kind) {
+    case ASR_ANSWER: return (value >= 1 && value <= 7) ? values[value - 1] : "reject";
+    case ASR_REPEAT: return "repeat";
+    case ASR_BACK: return "back";
+    case ASR_DONTKNOW: return "dontknow";
+    case ASR_YES: return "yes";
+    case ASR_NO: return "no";
+    case ASR_REJECT: break;
+    }
+    return "reject";
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static const char *assets_dir(const asr_config *cfg)
+{
+    if (cfg->assets_dir)
+        return cfg->assets_dir;
+    const char *env = getenv("QLQ_ASSETS_DIR");
+    if (env && *env)
+        return env;
+    return file_exists(QLQ_ASR_INSTALLED_ASSETS "/voice/fr.phrases") ? QLQ_ASR_INSTALLED_ASSETS
+                                                                      : QLQ_ASR_SOURCE_ASSETS;
+}
+
+/* Our defaults, then the caller's "-opt value" pairs, a later key replacing an earlier one. */
+static int build_argv(const asr_config *cfg, char *extra, char **argv)
+{
+    static char *defaults[] = {
+        "-hmm", NULL,
+        "-remove_silence", "no", /* the endpointer has trimmed the audio already */
+        "-fillprob", "1e-2",
+        "-allphone_ci", "yes",   /* context-independent phone loop: 100x faster than triphones */
+        "-samprate", "16000",
+    };
+    int argc = 0;
+    for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
+        argv[argc++] = defaults[i];
+    argv[1] = (char *)(cfg->hmm_dir ? cfg->hmm_dir : ASR_DEFAULT_HMM);
+    char *save = NULL;
+    for (char *k = strtok_r(extra, " \t\n", &save); k; k = strtok_r(NULL, " \t\n", &save)) {
+        char *v = strtok_r(NULL, " \t\n", &save);
+        if (k[0] != '-' || !v || argc + 2 > MAX_ARGS)
+            return -1;
+        int at = argc;
+        for (int i = 0; i < argc; i += 2) {
+            if (strcmp(argv[i], k) == 0)
+                at = i;
+        }
+        argv[at] = k;
+        argv[at + 1] = v;
+        if (at == argc)
+            argc += 2;
+    }
+    return argc;
+}
+
+static ps_decoder_t *make_decoder(const asr_config *cfg, char *err, size_t err_len)
+{
+    char *extra = strdup(cfg->decoder_args ? cfg->decoder_args : "");
+    char *argv[MAX_ARGS];
+    int argc = extra ? build_argv(cfg, extra, argv) : -1;
+    cmd_ln_t *config = argc > 0 ? cmd_ln_parse_r(NULL, ps_args(), argc, argv, FALSE) : NULL;
+    free(extra);
+    if (!config) {
+        snprintf(err, err_len, "bad decoder options '%s'", cfg->decoder_args ? cfg->decoder_args : "");
+        return NULL;
+    }
+    ps_decoder_t *ps = ps_init(config);
+    cmd_ln_free_r(config); /* the decoder holds its own reference */
+    if (!ps)
+        snprintf(err, err_len, "cannot load the acoustic model from %s",
+                 cfg->hmm_dir ? cfg->hmm_dir : ASR_DEFAULT_HMM);
+    return ps;
+}
+
+static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, size_t err_len)
+{
+    const char *dict = lang == ASR_LANG_FR ? cfg->fr_dict : cfg->en_dict;
+    char dict_path[ASR_PATH_MAX], phrases_path[ASR_PATH_MAX];
+    const char *dir = assets_dir(cfg);
+    asr_lang_data *ld = &a->lang[lang];
+    if (dict && !*dict) {
+        snprintf(ld->why, sizeof ld->why, "language %s disabled by configuration", asr_lang_tag[lang]);
+        return 0;
+    }
+    snprintf(dict_path, sizeof dict_path, "%s/voice/%s.dict", dir, asr_lang_tag[lang]);
+    snprintf(phrases_path, sizeof phrases_path, "%s/voice/%s.phrases", dir, asr_lang_tag[lang]);
+    if (asr_lexicon_load(a->ps, dict ? dict : dict_path, lang, err, err_len) != 0 ||
+        asr_phrases_load(a->ps, phrases_path, lang, ld, err, err_len) != 0 ||
+        asr_grammar_build(a->ps, lang, ld, err, err_len) != 0)
+        return -1;
+    ld->ready = true;
+    return 0;
+}
+
+asr *asr_create(const asr_config *cfg, char *err, size_t err_len)
+{
+    static const asr_config defaults = {0};
+    if (!cfg)
+        cfg = &defaults;
+    if (!cfg->verbose)
+        err_set_logfp(NULL);
+    asr *a = calloc(1, sizeof *a);
+    if (!a) {
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    a->reject_below = cfg->reject_below > 0 ? cfg->reject_below : ASR_REJECT_BELOW;
+    a->conf_slope = ASR_CONF_SLOPE;
+    a->conf_offset = ASR_CONF_OFFSET;
+    a->ps = make_decoder(cfg, err, err_len);
+    if (!a->ps) {
+        free(a);
+        return NULL;
+    }
+    for (int l = 0; l < ASR_LANG_COUNT; l++) {
+        if (load_lang(a, cfg, (asr_lang)l, err, err_len) != 0) {
+            asr_destroy(a);
+            return NULL;
+        }
+    }
+    if (ps_set_allphone_file(a->ps, asr_phone_search, NULL) < 0) {
+        snprintf(err, err_len, "cannot set up the phone loop");
+        asr_destroy(a);
+        return NULL;
+    }
+    return a;
+}
+
+void asr_destroy(asr *a)
+{
+    if (!a)
+        return;
+    for (int l = 0; l < ASR_LANG_COUNT; l++)
+        asr_phrases_free(&a->lang[l]);
+    if (a->ps)
+        ps_free(a->ps);
+    free(a);
+}

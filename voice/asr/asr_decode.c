@@ -1,0 +1,237 @@
+/* asr_decode.c - the grammar pass, the phone-loop pass, and the decision.
+ *
+ * In grammar mode PocketSphinx's own posterior is always 1.0, so it says nothing. The confidence
+ * here compares, frame by frame, how well the best grammar phrase explains the audio with how well
+ * the best unconstrained phone sequence does (a likelihood ratio): an in-grammar answer loses
+ * little against the free phone loop, "bonjour" forced onto "beaucoup" loses a lot. The ratio is
+ * mapped to 0..1 by a logistic fitted on the tuning corpus (see bench/asr_bench.c). */
+#include "asr_internal.h"
+
+#include <sphinxbase/ckd_alloc.h>
+#include <sphinxbase/cmn.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#define VOICED_CORRELATION 0.6
+enum { MIN_VOICED_FRAMES = 5 };
+
+/* PocketSphinx 0.8 keeps acoustic scores shifted right by this many bits (SENSCR_SHIFT). */
+#define SENSCR_SHIFT 10
+
+enum { MAX_SEGS = 400 };
+
+typedef struct {
+    int sf, ef;      /* first and last frame */
+    double score;    /* acoustic log-likelihood, nats */
+} span_seg;
+
+typedef struct {
+    span_seg segs[MAX_SEGS];
+    int n_segs;
+    int word_sf, word_ef; /* span of the real words (not silence or fillers); ef < sf when none */
+    char words[256];      /* internal word ids of the path, fillers left out */
+} pass;
+
+static bool is_filler(const char *w)
+{
+    return w[0] == '<' || w[0] == '[' || w[0] == '+' || w[0] == '\0';
+}
+
+static void append_word(char *buf, size_t len, const char *w)
+{
+    size_t used = strlen(buf);
+    size_t base = strcspn(w, "("); /* "un@fr(2)" is a pronunciation of "un@fr" */
+    snprintf(buf + used, len - used, "%s%.*s", used ? " " : "", (int)base, w);
+}
+
+/* Cepstral mean normalisation for this utterance only. PocketSphinx's live CMN carries a mean
+ * over the last seconds of audio from one utterance to the next, so a decision would depend on
+ * what was decoded before (a loud answer after a quiet one, the phone-loop pass after the
+ * grammar pass). A one-word answer is too short for its own mean to be reliable, so the mean used
+ * is halfway between the model's trained prior (-cmninit) and this utterance's: on the tuning
+ * voices, the prior alone gave 83 % of clean answers but lost commands and oui/non, the
+ * utterance's own mean 72 %, the blend 82 % with the commands kept. */
+static void prior_cmn(ps_decoder_t *ps, mfcc_t *prior, int ncep)
+{
+    const char *init = cmd_ln_str_r(ps_get_config(ps), "-cmninit");
+    for (int c = 0; c < ncep; c++) {
+        char *end = NULL;
+        prior[c] = init && *init ? (mfcc_t)strtod(init, &end) : 0;
+        init = end && *end == ',' ? end + 1 : (end && end != init ? end : NULL);
+    }
+}
+
+static int set_utterance_cmn(ps_decoder_t *ps, const int16_t *s, size_t n)
+{
+    fe_t *fe = ps_get_fe(ps);
+    feat_t *feat = ps_get_feat(ps);
+    int ncep = fe_get_output_size(fe);
+    int32 nfr = (int32)(n / 160 + 2);
+    mfcc_t **cep = ckd_calloc_2d((size_t)nfr + 1, (size_t)ncep, sizeof(mfcc_t));
+    mfcc_t mean[32] = {0}, prior[32] = {0};
+    const int16 *p = s;
+    size_t left = n;
+    if (!cep || ncep > 32 || fe_start_utt(fe) < 0 || fe_process_frames(fe, &p, &left, cep, &nfr, NULL) < 0) {
+        ckd_free_2d(cep);
+        return -1;
+    }
+    int32 tail = 0;
+    fe_end_utt(fe, cep[nfr], &tail);
+    nfr += tail;
+    for (int32 f = 0; f < nfr; f++)
+        for (int c = 0; c < ncep; c++)
+            mean[c] += cep[f][c] / (mfcc_t)nfr;
+    ckd_free_2d(cep);
+    prior_cmn(ps, prior, ncep);
+    for (int c = 0; c < ncep; c++)
+        mean[c] = nfr > 0 ? (mfcc_t)0.5 * (mean[c] + prior[c]) : prior[c];
+    cmn_live_set(feat->cmn_struct, mean);
+    return 0;
+}
+
+static int run_pass(ps_decoder_t *ps, const char *search, const int16_t *s, size_t n, pass *out)
+{
+    memset(out, 0, sizeof *out);
+    out->word_sf = 1 << 30;
+    out->word_ef = -1;
+    if (ps_set_search(ps, search) < 0 || set_utterance_cmn(ps, s, n) != 0 || ps_start_utt(ps) < 0)
+        return -1;
+    /* in chunks as live audio would come (live CMN uses the mean set above) */
+    int rc = ps_process_raw(ps, s, n, FALSE, FALSE);
+    if (ps_end_utt(ps) < 0 || rc < 0)
+        return -1;
+    int32 score;
+    if (!ps_get_hyp(ps, &score))
+        return 0;
+    logmath_t *lmath = ps_get_logmath(ps);
+    for (ps_seg_t *seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
+        int32 ascr = 0, lscr = 0, lback = 0;
+        int sf = 0, ef = 0;
+        ps_seg_prob(seg, &ascr, &lscr, &lback);
+        ps_seg_frames(seg, &sf, &ef);
+        if (out->n_segs < MAX_SEGS)
+            out->segs[out->n_segs++] = (span_seg){sf, ef, logmath_log_to_ln(lmath, ascr) * (1 << SENSCR_SHIFT)};
+        const char *w = ps_seg_word(seg);
+        if (!is_filler(w)) {
+            append_word(out->words, sizeof out->words, w);
+            out->word_sf = sf < out->word_sf ? sf : out->word_sf;
+            out->word_ef = ef > out->word_ef ? ef : out->word_ef;
+        }
+    }
+    return 0;
+}
+
+/* Score of a pass over frames [sf, ef], a segment that straddles the edge counted pro rata. */
+static double span_score(const pass *p, int sf, int ef)
+{
+    double total = 0;
+    for (int i = 0; i < p->n_segs; i++) {
+        const span_seg *s = &p->segs[i];
+        int lo = s->sf > sf ? s->sf : sf, hi = s->ef < ef ? s->ef : ef;
+        if (hi >= lo)
+            total += s->score * (double)(hi - lo + 1) / (double)(s->ef - s->sf + 1);
+    }
+    return total;
+}
+
+static const asr_phrase *find_phrase(const asr_lang_data *ld, asr_grammar g, const char *words)
+{
+    for (size_t i = 0; i < ld->n_phrases; i++) {
+        if ((ld->phrases[i].grammars & (1u << g)) && strcmp(ld->phrases[i].words, words) == 0)
+            return &ld->phrases[i];
+    }
+    return NULL;
+}
+
+/* "un@fr petit@fr peu@fr" -> "un petit peu" */
+static void transcript(const char *words, char *out, size_t len)
+{
+    size_t o = 0;
+    for (const char *p = words; *p && o + 1 < len; p++) {
+        if (*p == '@') {
+            while (p[1] && p[1] != ' ')
+                p++;
+            continue;
+        }
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+}
+
+/* A copy with a little deterministic noise: stretches of exact digital zero (padding in files,
+ * a muted input) give log-energies of minus infinity that wreck the cepstral mean. */
+static int16_t *dithered(const int16_t *samples, size_t count)
+{
+    int16_t *d = malloc(count * sizeof *d);
+    uint32_t seed = 12345u;
+    for (size_t i = 0; d && i < count; i++) {
+        seed = seed * 1664525u + 1013904223u;
+        int v = samples[i] + (int)((seed >> 16) % 5) - 2;
+        d[i] = (int16_t)(v > 32767 ? 32767 : v < -32768 ? -32768 : v);
+    }
+    return d;
+}
+
+/* Frames (10 ms) whose 25 ms window is periodic at a voice pitch (60-400 Hz): every answer has a
+ * vowel; a cough, a knock, hiss or a door has none, and needs no decoding to be refused. */
+static int voiced_frames(const int16_t *s, size_t n)
+{
+    enum { WIN = 400, HOP = 160, LAG_MIN = ASR_RATE / 400, LAG_MAX = ASR_RATE / 60 };
+    int voiced = 0;
+    for (size_t off = 0; off + WIN + LAG_MAX <= n; off += HOP) {
+        double e0 = 0, best = 0;
+        for (int i = 0; i < WIN; i++)
+            e0 += (double)s[off + i] * s[off + i];
+        if (e0 < WIN * 100.0) /* under about -50 dBFS: not the patient */
+            continue;
+        for (int lag = LAG_MIN; lag <= LAG_MAX; lag++) {
+            double c = 0, e1 = 0;
+            for (int i = 0; i < WIN; i++) {
+                c += (double)s[off + i] * s[off + i + lag];
+                e1 += (double)s[off + i + lag] * s[off + i + lag];
+            }
+            double r = c / sqrt(e0 * e1 + 1.0);
+            best = r > best ? r : best;
+        }
+        voiced += best > VOICED_CORRELATION;
+    }
+    return voiced;
+}
+
+int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
+                       asr_result *out, char *err, size_t err_len)
+{
+    char search[32];
+    asr_search_name(lang, g, search, sizeof search);
+    pass gram, loop;
+    if (voiced_frames(samples, count) < MIN_VOICED_FRAMES)
+        return 0; /* not speech: out stays a rejection with confidence 0 */
+    int16_t *d = dithered(samples, count);
+    if (!d || run_pass(a->ps, search, d, count, &gram) != 0 ||
+        run_pass(a->ps, asr_phone_search, d, count, &loop) != 0) {
+        free(d);
+        snprintf(err, err_len, "the decoder failed on %zu samples", count);
+        return -1;
+    }
+    free(d);
+    transcript(gram.words, out->transcript, sizeof out->transcript);
+    const asr_phrase *p = gram.words[0] ? find_phrase(&a->lang[lang], g, gram.words) : NULL;
+    if (!p || gram.word_ef < gram.word_sf || loop.n_segs == 0)
+        return 0; /* out stays a rejection with confidence 0 */
+    /* over the words only: silence around them is modelled equally well by both and would
+     * only dilute the ratio, more so for short words */
+    int frames = gram.word_ef - gram.word_sf + 1;
+    double ratio = (span_score(&gram, gram.word_sf, gram.word_ef) - span_score(&loop, gram.word_sf, gram.word_ef)) /
+                   frames;
+    out->confidence = 1.0 / (1.0 + exp(-(a->conf_slope * ratio + a->conf_offset)));
+    out->heard_kind = p->kind;
+    out->heard_value = p->value;
+    if (p->kind != ASR_REJECT && out->confidence >= a->reject_below) {
+        out->kind = p->kind;
+        out->value = p->value;
+    }
+    return 0;
+}

@@ -1,0 +1,52 @@
+/* asr_internal.h - shared between the files of voice/asr; not part of the public API. */
+#ifndef ASR_INTERNAL_H
+#define ASR_INTERNAL_H
+
+#include "qlq_asr.h"
+
+#include <pocketsphinx.h>
+
+enum { ASR_MAX_PHRASES = 96, ASR_PATH_MAX = 4096 };
+
+typedef struct {
+    char *words;        /* internal word ids separated by spaces ("un@fr peu@fr") */
+    asr_kind kind;
+    int value;
+    unsigned grammars;  /* bit (1u << asr_grammar) for each grammar the phrase belongs to */
+} asr_phrase;
+
+typedef struct {
+    asr_phrase phrases[ASR_MAX_PHRASES];
+    size_t n_phrases;
+    bool ready;         /* lexicon and grammars loaded */
+    char why[256];      /* why not ready, for the error of asr_recognize */
+} asr_lang_data;
+
+struct asr {
+    ps_decoder_t *ps;
+    asr_lang_data lang[ASR_LANG_COUNT];
+    double reject_below;
+    double conf_slope, conf_offset; /* confidence = logistic(slope * ratio + offset) */
+};
+
+extern const char *const asr_lang_tag[ASR_LANG_COUNT]; /* "fr", "en" */
+
+/* asr_lexicon.c: adds the words of a lexicon file to the decoder, suffixed "@<lang>". */
+int asr_lexicon_load(ps_decoder_t *ps, const char *path, asr_lang lang, char *err, size_t err_len);
+/* Reads a .phrases file into `ld`. Every word must already be in the decoder's dictionary. */
+int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang_data *ld,
+                     char *err, size_t err_len);
+void asr_phrases_free(asr_lang_data *ld);
+
+/* asr_grammar.c: registers one FSG search per grammar of a language ("fr-4", "fr-7", "fr-yn"). */
+int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, char *err, size_t err_len);
+void asr_search_name(asr_lang lang, asr_grammar g, char *buf, size_t len);
+extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
+
+/* asr_decode.c: decodes samples already trimmed to the speech (plus padding). */
+int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
+                       asr_result *out, char *err, size_t err_len);
+
+double asr_now_ms(void);
+
+#endif

@@ -1,0 +1,212 @@
+/* asr_stream.c - continuous listening: the endpointer decides when the patient has finished,
+ * then the speech (with a little room either side) is decoded at once. Decoding ~1-2 s of speech
+ * with two small searches takes a few tens of milliseconds, well inside the time budget between
+ * end of speech and decision, so nothing is decoded while the patient is still speaking. */
+#include "asr_internal.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    PAD_BEFORE = ASR_RATE / 4,      /* weak onsets (p, t, s) are under the start threshold */
+    PAD_AFTER = ASR_RATE / 5,       /* and so are weak endings */
+    KEEP_WAITING = ASR_RATE,        /* audio kept before speech starts */
+};
+
+struct asr_stream {
+    asr *a;
+    asr_lang lang;
+    asr_grammar grammar;
+    asr_endpointer *ep;
+    int16_t *buf;
+    size_t len, cap;
+    size_t base;                    /* sample index (since start) of buf[0] */
+    size_t total;
+    bool in_speech, done;
+    asr_result result;
+};
+
+static void reject_result(asr_result *r, double audio_ms)
+{
+    memset(r, 0, sizeof *r);
+    r->kind = ASR_REJECT;
+    r->heard_kind = ASR_REJECT;
+    r->audio_ms = audio_ms;
+}
+
+asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
+                             const asr_endpoint_config *cfg, char *err, size_t err_len)
+{
+    if (lang < 0 || lang >= ASR_LANG_COUNT || grammar < 0 || grammar >= ASR_GRAMMAR_COUNT) {
+        snprintf(err, err_len, "no such language or grammar");
+        return NULL;
+    }
+    if (!a->lang[lang].ready) {
+        snprintf(err, err_len, "%s", a->lang[lang].why[0] ? a->lang[lang].why : "language not loaded");
+        return NULL;
+    }
+    asr_endpoint_config c;
+    if (cfg)
+        c = *cfg;
+    else
+        asr_endpoint_defaults(&c);
+    asr_stream *s = calloc(1, sizeof *s);
+    if (s) {
+        s->a = a;
+        s->lang = lang;
+        s->grammar = grammar;
+        s->ep = asr_endpointer_create(&c);
+        s->cap = (size_t)KEEP_WAITING + ((size_t)c.max_speech_ms + 2000) * (ASR_RATE / 1000);
+        s->buf = malloc(s->cap * sizeof *s->buf);
+    }
+    if (!s || !s->ep || !s->buf) {
+        asr_stream_free(s);
+        snprintf(err, err_len, "out of memory");
+        return NULL;
+    }
+    return s;
+}
+
+void asr_stream_free(asr_stream *s)
+{
+    if (!s)
+        return;
+    asr_endpointer_destroy(s->ep);
+    free(s->buf);
+    free(s);
+}
+
+static void keep(asr_stream *s, const int16_t *samples, size_t count)
+{
+    if (!s->in_speech && s->len + count > KEEP_WAITING) {
+        /* before speech, only the last second matters (the padding before the onset) */
+        size_t drop = s->len + count - KEEP_WAITING;
+        if (drop > s->len)
+            drop = s->len;
+        memmove(s->buf, s->buf + drop, (s->len - drop) * sizeof *s->buf);
+        s->len -= drop;
+        s->base += drop;
+    }
+    if (count > s->cap - s->len)
+        count = s->cap - s->len; /* past max_speech_ms: the endpointer is ending the utterance */
+    memcpy(s->buf + s->len, samples, count * sizeof *s->buf);
+    s->len += count;
+}
+
+static void decide(asr_stream *s)
+{
+    size_t start, end;
+    reject_result(&s->result, (double)s->total * 1000.0 / ASR_RATE);
+    s->done = true;
+    if (!asr_endpointer_segment(s->ep, &start, &end))
+        return;
+    s->result.speech_ms = (double)(end - start) * 1000.0 / ASR_RATE;
+    size_t from = start > s->base + PAD_BEFORE ? start - PAD_BEFORE - s->base : 0;
+    size_t to = end + PAD_AFTER - s->base;
+    if (to > s->len)
+        to = s->len;
+    if (from >= to)
+        return;
+    double t0 = asr_now_ms();
+    char err[128];
+    if (asr_decode_segment(s->a, s->lang, s->grammar, s->buf + from, to - from, &s->result, err, sizeof err) != 0)
+        reject_result(&s->result, s->result.audio_ms);
+    s->result.decode_ms = asr_now_ms() - t0;
+}
+
+asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count)
+{
+    if (s->done)
+        return ASR_EP_NONE;
+    asr_ep_event result = ASR_EP_NONE;
+    /* frame by frame so that the buffer never drops audio the endpointer has counted as speech */
+    for (size_t off = 0; off < count && !s->done;) {
+        size_t n = count - off < 160 ? count - off : 160;
+        keep(s, samples + off, n);
+        asr_ep_event ev = asr_endpointer_feed(s->ep, samples + off, n);
+        s->total += n;
+        off += n;
+        if (ev == ASR_EP_START)
+            s->in_speech = true;
+        if (ev == ASR_EP_END || ev == ASR_EP_TIMEOUT)
+            decide(s);
+        if (ev != ASR_EP_NONE)
+            result = ev;
+    }
+    return result;
+}
+
+const asr_result *asr_stream_finish(asr_stream *s)
+{
+    if (!s->done) {
+        asr_endpointer_finish(s->ep);
+        decide(s);
+    }
+    return &s->result;
+}
+
+const asr_result *asr_stream_result(const asr_stream *s)
+{
+    return s->done ? &s->result : NULL;
+}
+
+/* A recording: all its speech counts (a pause inside the answer must not cut it), from the
+ * first onset to the last end, and no timeout. */
+static bool speech_span(const int16_t *samples, size_t count, size_t *first, size_t *last)
+{
+    asr_endpoint_config c;
+    asr_endpoint_defaults(&c);
+    c.start_timeout_ms = INT_MAX;
+    c.max_speech_ms = 60000;
+    asr_endpointer *ep = asr_endpointer_create(&c);
+    if (!ep)
+        return false;
+    size_t base = 0, s, e;
+    bool any = false;
+    *first = SIZE_MAX;
+    *last = 0;
+    for (size_t off = 0; off < count;) {
+        size_t n = count - off < 160 ? count - off : 160;
+        asr_ep_event ev = asr_endpointer_feed(ep, samples + off, n);
+        off += n;
+        bool got = ev == ASR_EP_END || (off == count && asr_endpointer_finish(ep));
+        if (got && asr_endpointer_segment(ep, &s, &e)) {
+            *first = base + s < *first ? base + s : *first;
+            *last = base + e > *last ? base + e : *last;
+            any = true;
+        }
+        if (ev == ASR_EP_END) {
+            asr_endpointer_reset(ep);
+            base = off;
+        }
+    }
+    asr_endpointer_destroy(ep);
+    return any;
+}
+
+int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *samples, size_t count,
+                  asr_result *out, char *err, size_t err_len)
+{
+    if (lang < 0 || lang >= ASR_LANG_COUNT || grammar < 0 || grammar >= ASR_GRAMMAR_COUNT) {
+        snprintf(err, err_len, "no such language or grammar");
+        return -1;
+    }
+    if (!a->lang[lang].ready) {
+        snprintf(err, err_len, "%s", a->lang[lang].why[0] ? a->lang[lang].why : "language not loaded");
+        return -1;
+    }
+    double t0 = asr_now_ms();
+    reject_result(out, (double)count * 1000.0 / ASR_RATE);
+    size_t first, last;
+    if (speech_span(samples, count, &first, &last)) {
+        out->speech_ms = (double)(last - first) * 1000.0 / ASR_RATE;
+        size_t from = first > PAD_BEFORE ? first - PAD_BEFORE : 0;
+        size_t to = last + PAD_AFTER < count ? last + PAD_AFTER : count;
+        if (asr_decode_segment(a, lang, grammar, samples + from, to - from, out, err, err_len) != 0)
+            return -1;
+    }
+    out->decode_ms = asr_now_ms() - t0;
+    return 0;
+}

@@ -1,0 +1,141 @@
+/*
+ * qlq_asr.h - offline recognition of spoken questionnaire answers (PocketSphinx 0.8).
+ *
+ * One recogniser is created once (the acoustic model is loaded once) and then asked, utterance by
+ * utterance, to pick one phrase of a small grammar chosen per question: the 4-point scale, the
+ * 7-point scale or yes/no, in French or English. Every grammar also holds the commands "répéter",
+ * "retour", "je ne sais pas" (and English equivalents) and "oui"/"non".
+ *
+ * Debian ships only a US-English acoustic model: French is recognised with it through a French
+ * lexicon written in its phone set (assets/voice/fr.dict). A French acoustic model is used instead
+ * when configured (hmm_dir + a French dictionary in its phone set as fr_dict).
+ *
+ * Speech that is not in the grammar (another sentence, a cough, noise, silence) is rejected: the
+ * audio is first trimmed to the speech by the endpointer, the grammar's best path is then scored
+ * against a free phone loop over the same frames, and that likelihood ratio is turned into a
+ * calibrated confidence (an estimate of the probability that the phrase heard is the one said).
+ * Results below reject_below are ASR_REJECT. Messages are English, for logs; no audio is kept.
+ */
+#ifndef QLQ_ASR_H
+#define QLQ_ASR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { ASR_RATE = 16000 }; /* every sample given to this module: 16 kHz mono signed 16-bit */
+
+typedef enum { ASR_LANG_FR, ASR_LANG_EN, ASR_LANG_COUNT } asr_lang;
+
+typedef enum {
+    ASR_GRAMMAR_SCALE4, /* pas du tout / un peu / assez / beaucoup, un..quatre, variants */
+    ASR_GRAMMAR_SCALE7, /* un..sept */
+    ASR_GRAMMAR_YESNO,  /* oui / non (confirmations) */
+    ASR_GRAMMAR_COUNT
+} asr_grammar;
+
+typedef enum {
+    ASR_ANSWER,   /* value 1..7 */
+    ASR_REPEAT,   /* "répéter": read the item again */
+    ASR_BACK,     /* "retour": previous item */
+    ASR_DONTKNOW, /* "je ne sais pas": skip the item */
+    ASR_YES,
+    ASR_NO,
+    ASR_REJECT,   /* nothing usable was heard: ask again */
+} asr_kind;
+
+/* "1".."7", "repeat", "back", "dontknow", "yes", "no", "reject" (value used for ASR_ANSWER). */
+const char *asr_kind_name(asr_kind kind, int value);
+
+typedef struct {
+    asr_kind kind;
+    int value;             /* 1..7 when kind == ASR_ANSWER, else 0 */
+    double confidence;     /* 0..1: estimated probability that heard_* is what was said */
+    asr_kind heard_kind;   /* the grammar's best phrase even when rejected (0 value when none): */
+    int heard_value;       /*   lets the kiosk ask "did you say ...?" */
+    char transcript[128];  /* words of the best phrase ("un petit peu"), "" when no speech */
+    double audio_ms;       /* audio given */
+    double speech_ms;      /* speech found by the endpointer (what was decoded, without padding) */
+    double decode_ms;      /* wall time spent in the decoder for this utterance */
+} asr_result;
+
+typedef struct {
+    const char *assets_dir;   /* folder holding voice/; NULL: $QLQ_ASSETS_DIR, then the build's default */
+    const char *hmm_dir;      /* acoustic model; NULL: /usr/share/pocketsphinx/model/en-us/en-us */
+    const char *fr_dict;      /* French lexicon in the model's phones; NULL: <assets>/voice/fr.dict */
+    const char *en_dict;      /* English lexicon; NULL: <assets>/voice/en.dict */
+    double reject_below;      /* confidence under which a result is ASR_REJECT; 0: ASR_REJECT_BELOW */
+    const char *decoder_args; /* extra PocketSphinx options ("-beam 1e-60 ..."), NULL: none */
+    bool verbose;             /* let PocketSphinx log to stderr (default: silent) */
+} asr_config;
+
+/* Default rejection threshold; the kiosk should ask for confirmation under ASR_CONFIRM_BELOW. */
+#define ASR_REJECT_BELOW 0.5
+#define ASR_CONFIRM_BELOW 0.9
+
+typedef struct asr asr;
+
+/* Loads the model, lexicons and all grammars. NULL with a message in `err` on failure. */
+asr *asr_create(const asr_config *cfg, char *err, size_t err_len);
+void asr_destroy(asr *a);
+
+/* Recognises one utterance held in memory (any length up to a minute; leading and trailing
+ * silence or noise are trimmed by the endpointer first). Returns 0, or -1 with `err` set. */
+int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *samples, size_t count,
+                  asr_result *out, char *err, size_t err_len);
+
+/* ---- endpointing (pure signal processing, no decoder) ------------------------------------- */
+
+typedef struct {
+    int trailing_silence_ms; /* silence that ends an utterance (default 400) */
+    int start_timeout_ms;    /* no speech after this long: ASR_EP_TIMEOUT (default 6000) */
+    int max_speech_ms;       /* speech longer than this is cut (default 8000) */
+    int min_speech_ms;       /* louder stretches shorter than this are not speech (default 100) */
+    double start_db;         /* dB over the noise floor that starts speech (default 7; more in fluctuating noise) */
+    double continue_db;      /* dB over the noise floor that keeps speech going (default 6) */
+} asr_endpoint_config;
+
+/* Fills the defaults above. */
+void asr_endpoint_defaults(asr_endpoint_config *cfg);
+
+typedef enum {
+    ASR_EP_NONE,    /* nothing new */
+    ASR_EP_START,   /* speech started in this chunk */
+    ASR_EP_END,     /* speech ended (trailing silence seen, or max length): segment ready */
+    ASR_EP_TIMEOUT, /* no speech before start_timeout_ms */
+} asr_ep_event;
+
+typedef struct asr_endpointer asr_endpointer;
+
+/* NULL cfg: defaults. NULL on allocation failure. */
+asr_endpointer *asr_endpointer_create(const asr_endpoint_config *cfg);
+void asr_endpointer_destroy(asr_endpointer *ep);
+void asr_endpointer_reset(asr_endpointer *ep);
+/* Feeds the next chunk (any size). Once END or TIMEOUT has been returned, further input is
+ * ignored until reset. At most one event per call: a chunk longer than trailing_silence_ms may
+ * carry both START and END; END is then returned (the segment is set). */
+asr_ep_event asr_endpointer_feed(asr_endpointer *ep, const int16_t *samples, size_t count);
+/* Declares the end of the input: speech in progress becomes a segment (true), else false. */
+bool asr_endpointer_finish(asr_endpointer *ep);
+/* The speech found, in samples since the last reset: [start, end). False when there is none. */
+bool asr_endpointer_segment(const asr_endpointer *ep, size_t *start, size_t *end);
+/* The current noise floor estimate, dBFS (for the microphone check and logs). */
+double asr_endpointer_noise_db(const asr_endpointer *ep);
+
+/* ---- continuous listening: endpointer + recogniser on a live stream ----------------------- */
+
+typedef struct asr_stream asr_stream;
+
+/* Starts listening for one utterance with the given grammar. NULL cfg: endpoint defaults. */
+asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
+                             const asr_endpoint_config *cfg, char *err, size_t err_len);
+/* Feeds captured audio. ASR_EP_END: the utterance was decoded at once and asr_stream_result
+ * holds the decision; ASR_EP_TIMEOUT: nothing was said (the result is ASR_REJECT). */
+asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count);
+/* Input ended (a file, or the caller gives up): decodes what was heard. Returns the result. */
+const asr_result *asr_stream_finish(asr_stream *s);
+/* The decision after ASR_EP_END, ASR_EP_TIMEOUT or finish; NULL before. */
+const asr_result *asr_stream_result(const asr_stream *s);
+void asr_stream_free(asr_stream *s);
+
+#endif
