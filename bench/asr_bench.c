@@ -35,7 +35,14 @@ typedef struct {
 } options;
 
 typedef struct {
+    unsigned char set, oog, clean_answer, right; /* right: the phrase heard is the one expected */
+    float conf;                                  /* 0 when nothing or a decoy was heard */
+} decision;
+
+typedef struct {
     tally t[N_SYS][N_SET][N_CAT];
+    decision dec[8192];
+    size_t n_dec;
     double audio_ms, decode_ms;
     double lat[4096];
     size_t n_lat;
@@ -206,10 +213,17 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
     }
     if (strcmp(e->cond, "clean") == 0 && cat != C_OOG_NOISE)
         stream_latency(a, lang, g, &pcm, st);
+    if (st->n_dec < sizeof st->dec / sizeof st->dec[0]) {
+        bool decoy = r.heard_kind == ASR_REJECT;
+        st->dec[st->n_dec++] = (decision){
+            .set = (unsigned char)set, .oog = strcmp(e->expected, "reject") == 0, .clean_answer = cat == C_ANS_CLEAN,
+            .right = strcmp(asr_kind_name(r.heard_kind, r.heard_value), e->expected) == 0 && !decoy,
+            .conf = decoy ? 0.0f : (float)r.confidence};
+    }
     if (dump)
-        fprintf(dump, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%s\t%.0f\t%.1f\t%s\t%s\n", e->file, e->set, e->voice,
+        fprintf(dump, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%s\t%.0f\t%.1f\t%s\t%s\t%.4f\t%.4f\n", e->file, e->set, e->voice,
                 e->cond, e->scale, e->expected, got, asr_kind_name(r.heard_kind, r.heard_value), r.confidence,
-                r.transcript, r.speech_ms, r.decode_ms, bgot, hyp);
+                r.transcript, r.speech_ms, r.decode_ms, bgot, hyp, r.phone_loop_ratio, r.rival_margin);
     audio_pcm_free(&pcm);
 }
 
@@ -269,6 +283,37 @@ static void print_table(const stats *st, bool baseline)
         }
     }
     printf("\n");
+}
+
+/* What other rejection thresholds would give, from the same decisions. */
+static void print_sweep(const stats *st)
+{
+    printf("\nreject below:   clean answers right | in-grammar wrong accepted | out-of-grammar rejected"
+           "   (tuning / held-out)\n");
+    for (int k = 3; k <= 9; k++) {
+        double thr = k / 10.0;
+        int n[N_SET][3] = {{0}}, c[N_SET][3] = {{0}};
+        for (size_t i = 0; i < st->n_dec; i++) {
+            const decision *d = &st->dec[i];
+            bool accepted = d->conf > 0 && d->conf >= thr;
+            if (d->clean_answer) {
+                n[d->set][0]++;
+                c[d->set][0] += accepted && d->right;
+            }
+            if (!d->oog) {
+                n[d->set][1]++;
+                c[d->set][1] += accepted && !d->right;
+            } else {
+                n[d->set][2]++;
+                c[d->set][2] += !accepted;
+            }
+        }
+        printf("  %.1f      ", thr);
+        for (int m = 0; m < 3; m++)
+            printf("   %5.1f%% / %5.1f%%      ", n[0][m] ? 100.0 * c[0][m] / n[0][m] : 0.0,
+                   n[1][m] ? 100.0 * c[1][m] / n[1][m] : 0.0);
+        printf("\n");
+    }
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -348,6 +393,7 @@ int main(int argc, char **argv)
     printf("bench_asr: corpus %s, language %s, reject below %.2f\n", o.corpus, o.lang,
            o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW);
     print_table(st, o.baseline);
+    print_sweep(st);
     print_timing(st, load_ms, rss_loaded, rss_kb("VmHWM:"));
     if (dump)
         fclose(dump);

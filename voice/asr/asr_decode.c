@@ -16,7 +16,8 @@
 #include <stdlib.h>
 
 #define VOICED_CORRELATION 0.6
-enum { MIN_VOICED_FRAMES = 5 };
+#define RIVAL_MARGIN_CAP 3.0
+enum { MIN_VOICED_FRAMES = 3 }; /* 60 ms of voicing */
 
 /* PocketSphinx 0.8 keeps acoustic scores shifted right by this many bits (SENSCR_SHIFT). */
 #define SENSCR_SHIFT 10
@@ -175,11 +176,11 @@ static int16_t *dithered(const int16_t *samples, size_t count)
     return d;
 }
 
-/* Frames (10 ms) whose 25 ms window is periodic at a voice pitch (60-400 Hz): every answer has a
+/* Frames (20 ms) whose 20 ms window is periodic at a voice pitch (60-400 Hz): every answer has a
  * vowel; a cough, a knock, hiss or a door has none, and needs no decoding to be refused. */
 static int voiced_frames(const int16_t *s, size_t n)
 {
-    enum { WIN = 400, HOP = 160, LAG_MIN = ASR_RATE / 400, LAG_MAX = ASR_RATE / 60 };
+    enum { WIN = 320, HOP = 320, LAG_MIN = ASR_RATE / 400, LAG_MAX = ASR_RATE / 60 };
     int voiced = 0;
     for (size_t off = 0; off + WIN + LAG_MAX <= n; off += HOP) {
         double e0 = 0, best = 0;
@@ -201,32 +202,78 @@ static int voiced_frames(const int16_t *s, size_t n)
     return voiced;
 }
 
-int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
-                       asr_result *out, char *err, size_t err_len)
+static double total_score(const pass *p)
+{
+    double t = 0;
+    for (int i = 0; i < p->n_segs; i++)
+        t += p->segs[i].score;
+    return t;
+}
+
+/* How much better the best phrase explains the audio than the best phrase of another meaning. */
+static int rival_margin(asr *a, asr_lang lang, asr_grammar g, const asr_phrase *best, const pass *gram,
+                        const int16_t *d, size_t count, double *margin)
+{
+    char name[48];
+    pass *rival = malloc(sizeof *rival);
+    asr_rival_name(lang, g, asr_meaning_index(best->kind, best->value), name, sizeof name);
+    if (!rival || run_pass(a->ps, name, d, count, rival) != 0) {
+        free(rival);
+        return -1;
+    }
+    int frames = gram->word_ef - gram->word_sf + 1;
+    *margin = rival->n_segs ? (total_score(gram) - total_score(rival)) / frames : RIVAL_MARGIN_CAP;
+    free(rival);
+    return 0;
+}
+
+/* The three passes over the dithered copy `d`; fills the evidence; p is the best phrase or NULL. */
+static int decode_passes(asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, pass *gram,
+                         pass *loop, const asr_phrase **p, asr_result *out)
 {
     char search[32];
     asr_search_name(lang, g, search, sizeof search);
-    pass gram, loop;
+    *p = NULL;
+    if (run_pass(a->ps, search, d, count, gram) != 0)
+        return -1;
+    transcript(gram->words, out->transcript, sizeof out->transcript);
+    *p = gram->words[0] ? find_phrase(&a->lang[lang], g, gram->words) : NULL;
+    if (!*p || gram->word_ef < gram->word_sf)
+        return 0;
+    if ((*p)->kind != ASR_REJECT && rival_margin(a, lang, g, *p, gram, d, count, &out->rival_margin) != 0)
+        return -1;
+    if (run_pass(a->ps, asr_phone_search, d, count, loop) != 0)
+        return -1;
+    /* over the words only: silence around them is modelled equally well by both and would
+     * only dilute the ratio, more so for short words */
+    int frames = gram->word_ef - gram->word_sf + 1;
+    out->phone_loop_ratio =
+        (span_score(gram, gram->word_sf, gram->word_ef) - span_score(loop, gram->word_sf, gram->word_ef)) / frames;
+    return 0;
+}
+
+int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
+                       asr_result *out, char *err, size_t err_len)
+{
     if (voiced_frames(samples, count) < MIN_VOICED_FRAMES)
         return 0; /* not speech: out stays a rejection with confidence 0 */
     int16_t *d = dithered(samples, count);
-    if (!d || run_pass(a->ps, search, d, count, &gram) != 0 ||
-        run_pass(a->ps, asr_phone_search, d, count, &loop) != 0) {
-        free(d);
+    pass *gram = malloc(sizeof *gram), *loop = malloc(sizeof *loop);
+    const asr_phrase *p = NULL;
+    int rc = d && gram && loop ? decode_passes(a, lang, g, d, count, gram, loop, &p, out) : -1;
+    bool scored = rc == 0 && p && loop->n_segs > 0;
+    free(d);
+    free(gram);
+    free(loop);
+    if (rc != 0) {
         snprintf(err, err_len, "the decoder failed on %zu samples", count);
         return -1;
     }
-    free(d);
-    transcript(gram.words, out->transcript, sizeof out->transcript);
-    const asr_phrase *p = gram.words[0] ? find_phrase(&a->lang[lang], g, gram.words) : NULL;
-    if (!p || gram.word_ef < gram.word_sf || loop.n_segs == 0)
+    if (!scored)
         return 0; /* out stays a rejection with confidence 0 */
-    /* over the words only: silence around them is modelled equally well by both and would
-     * only dilute the ratio, more so for short words */
-    int frames = gram.word_ef - gram.word_sf + 1;
-    double ratio = (span_score(&gram, gram.word_sf, gram.word_ef) - span_score(&loop, gram.word_sf, gram.word_ef)) /
-                   frames;
-    out->confidence = 1.0 / (1.0 + exp(-(a->conf_slope * ratio + a->conf_offset)));
+    double margin = out->rival_margin < RIVAL_MARGIN_CAP ? out->rival_margin : RIVAL_MARGIN_CAP;
+    double z = a->w_ratio * out->phone_loop_ratio + a->w_margin * margin + a->conf_offset;
+    out->confidence = 1.0 / (1.0 + exp(-z));
     out->heard_kind = p->kind;
     out->heard_value = p->value;
     if (p->kind != ASR_REJECT && out->confidence >= a->reject_below) {

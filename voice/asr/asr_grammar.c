@@ -39,18 +39,32 @@ static void add_phrase(fsg_model_t *fsg, const char *words, int32 logp, int32 *n
     }
 }
 
-static int build_one(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_lang_data *ld,
+int asr_meaning_index(asr_kind kind, int value)
+{
+    return kind == ASR_ANSWER ? value : 8 + (int)kind;
+}
+
+void asr_rival_name(asr_lang lang, asr_grammar g, int meaning, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s-%s-x%d", asr_lang_tag[lang], grammar_tag[g], meaning);
+}
+
+static bool take(const asr_phrase *p, asr_grammar g, int without)
+{
+    return (p->grammars & (1u << g)) && asr_meaning_index(p->kind, p->value) != without;
+}
+
+/* The grammar g, less the phrases meaning `without` (-1: none), as search `name`. */
+static int build_one(ps_decoder_t *ps, asr_grammar g, int without, const asr_lang_data *ld, const char *name,
                      char *err, size_t err_len)
 {
     size_t n_phrases = 0, n_states = 2;
     for (size_t i = 0; i < ld->n_phrases; i++) {
-        if (ld->phrases[i].grammars & (1u << g)) {
+        if (take(&ld->phrases[i], g, without)) {
             n_phrases++;
             n_states += word_count(ld->phrases[i].words) - 1;
         }
     }
-    char name[32];
-    asr_search_name(lang, g, name, sizeof name);
     if (n_phrases == 0) {
         snprintf(err, err_len, "grammar %s has no phrases", name);
         return -1;
@@ -63,7 +77,7 @@ static int build_one(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_l
     int32 logp = (int32)(logmath_log(lmath, 1.0 / (double)n_phrases) * lw);
     int32 next_state = 2;
     for (size_t i = 0; i < ld->n_phrases; i++) {
-        if (ld->phrases[i].grammars & (1u << g))
+        if (take(&ld->phrases[i], g, without))
             add_phrase(fsg, ld->phrases[i].words, logp, &next_state);
     }
     int rc = ps_set_fsg(ps, name, fsg);
@@ -75,10 +89,32 @@ static int build_one(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_l
     return 0;
 }
 
+/* One rival grammar per meaning of g: everything else the patient could have said. */
+static int build_rivals(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_lang_data *ld, char *err,
+                        size_t err_len)
+{
+    bool done[32] = {false};
+    for (size_t i = 0; i < ld->n_phrases; i++) {
+        const asr_phrase *p = &ld->phrases[i];
+        int m = asr_meaning_index(p->kind, p->value);
+        if (!(p->grammars & (1u << g)) || p->kind == ASR_REJECT || done[m])
+            continue;
+        done[m] = true;
+        char name[48];
+        asr_rival_name(lang, g, m, name, sizeof name);
+        if (build_one(ps, g, m, ld, name, err, err_len) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, char *err, size_t err_len)
 {
     for (int g = 0; g < ASR_GRAMMAR_COUNT; g++) {
-        if (build_one(ps, lang, (asr_grammar)g, ld, err, err_len) != 0)
+        char name[32];
+        asr_search_name(lang, (asr_grammar)g, name, sizeof name);
+        if (build_one(ps, (asr_grammar)g, -1, ld, name, err, err_len) != 0 ||
+            build_rivals(ps, lang, (asr_grammar)g, ld, err, err_len) != 0)
             return -1;
     }
     return 0;

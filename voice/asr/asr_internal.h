@@ -26,7 +26,8 @@ struct asr {
     ps_decoder_t *ps;
     asr_lang_data lang[ASR_LANG_COUNT];
     double reject_below;
-    double conf_slope, conf_offset; /* confidence = logistic(slope * ratio + offset) */
+    /* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + offset) */
+    double w_ratio, w_margin, conf_offset;
 };
 
 extern const char *const asr_lang_tag[ASR_LANG_COUNT]; /* "fr", "en" */
@@ -41,6 +42,9 @@ void asr_phrases_free(asr_lang_data *ld);
 /* asr_grammar.c: registers one FSG search per grammar of a language ("fr-4", "fr-7", "fr-yn"). */
 int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, char *err, size_t err_len);
 void asr_search_name(asr_lang lang, asr_grammar g, char *buf, size_t len);
+/* Rival searches: grammar g without the phrases of one meaning ("fr-4-x3": all but answer 3). */
+int asr_meaning_index(asr_kind kind, int value); /* 0..15 */
+void asr_rival_name(asr_lang lang, asr_grammar g, int meaning, char *buf, size_t len);
 extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
 
 /* asr_decode.c: decodes samples already trimmed to the speech (plus padding). */

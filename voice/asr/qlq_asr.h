@@ -57,6 +57,11 @@ typedef struct {
     double audio_ms;       /* audio given */
     double speech_ms;      /* speech found by the endpointer (what was decoded, without padding) */
     double decode_ms;      /* wall time spent in the decoder for this utterance */
+    /* The evidence behind the confidence (for logs and tuning), nats per frame of the words:
+     * best phrase against a free phone loop (<= 0 mostly), and against the best phrase of
+     * another meaning (>= 0; large when nothing else came close). */
+    double phone_loop_ratio;
+    double rival_margin;
 } asr_result;
 
 typedef struct {
