@@ -22,9 +22,9 @@
  * against the best phrase of another meaning (capped: beyond it nothing else came close). Fitted
  * on the tuning voices of the benchmark corpus (898 decisions, all noise conditions,
  * out-of-grammar speech included); the held-out voices are reported by bench_asr. */
-#define ASR_CONF_W_RATIO 0.593
-#define ASR_CONF_W_MARGIN 0.459
-#define ASR_CONF_OFFSET 2.381
+#define ASR_CONF_W_RATIO 0.576
+#define ASR_CONF_W_MARGIN 0.400
+#define ASR_CONF_OFFSET 2.427
 
 enum { MAX_ARGS = 64 };
 

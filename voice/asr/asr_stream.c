@@ -10,8 +10,11 @@
 #include <string.h>
 
 enum {
-    PAD_BEFORE = ASR_RATE / 4,      /* weak onsets (p, t, s) are under the start threshold */
-    PAD_AFTER = ASR_RATE / 5,       /* and so are weak endings */
+    /* Room kept either side of the speech found: weak onsets and endings (p, t, s) are under the
+     * endpointer's thresholds, but every extra frame of noise is a chance to decode a fricative.
+     * 150/150 ms: same clean accuracy as 250/200 on the tuning voices, +7 points in noise. */
+    PAD_BEFORE = ASR_RATE * 15 / 100,
+    PAD_AFTER = ASR_RATE * 15 / 100,
     KEEP_WAITING = ASR_RATE,        /* audio kept before speech starts */
 };
 
