@@ -1,0 +1,147 @@
+/*
+ * End to end by voice: a whole CONTINUOUS session of the real qlq-kiosk answered from WAV files made
+ * by the real eSpeak NG and decoded by the real PocketSphinx, the speaker written to a WAV file.
+ * The database must hold VOICE responses with their transcripts and confidences.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "kiosk_driver.h"
+
+enum { WAIT_MS = 120000 };
+
+/* What the patient says for each item, and the score it means. */
+typedef struct {
+    const char *words;
+    int score;
+} spoken_answer;
+
+static const spoken_answer scale4[] = {
+    {"pas du tout", 1}, {"un peu", 2}, {"assez", 3}, {"beaucoup", 4},
+    {"un", 1},          {"deux", 2},   {"trois", 3}, {"quatre", 4},
+};
+static const spoken_answer scale7[] = {{"six", 6}, {"deux", 2}};
+
+static const spoken_answer *answer_for(int item)
+{
+    return item >= 29 ? &scale7[item - 29] : &scale4[(item * 3) % 8];
+}
+
+/* A microphone hears the room before and after the words: pad eSpeak's tight output with silence. */
+static void say_to_file(const char *dir, int n, const char *words)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "espeak-ng -v fr -s 150 -w '%s/tmp.wav' '%s' && sox '%s/tmp.wav' '%s/%03d.wav' pad 0.5 0.7 && rm '%s/tmp.wav'",
+             dir, words, dir, dir, n, dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The microphone's turns in order: "oui" for item 0, then each answer followed by "oui" (which
+ * confirms a doubtful answer, or lets a confident one stand in the window where "non" would undo it). */
+static void make_turns(const char *dir)
+{
+    int n = 0;
+    say_to_file(dir, n++, "oui");
+    for (int item = 1; item <= 30; item++) {
+        say_to_file(dir, n++, answer_for(item)->words);
+        say_to_file(dir, n++, "oui");
+    }
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+static void expect_prompt(child_proc *c, const char *expected)
+{
+    char prompt[256];
+    assert_true(child_next_prompt(c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+    assert_string_equal(prompt, expected);
+}
+
+static void test_whole_session_answered_by_voice(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/qlq-voice-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char turns[128], db_path[128], out[128], log[128];
+    snprintf(turns, sizeof turns, "%s/turns", dir);
+    snprintf(db_path, sizeof db_path, "%s/kiosk.db", dir);
+    snprintf(out, sizeof out, "%s/speaker.wav", dir);
+    snprintf(log, sizeof log, "%s/stderr.log", dir);
+    assert_int_equal(mkdir(turns, 0700), 0);
+    make_turns(turns);
+
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db_path, "--audio-in", turns, "--audio-out", out,
+                    "--audio-speed", "1000", NULL};
+    child_proc c;
+    assert_int_equal(child_start(&c, argv, log), 0);
+    const char *identity[][2] = {
+        {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
+    for (size_t i = 0; i < 5; i++) {
+        expect_prompt(&c, identity[i][0]);
+        assert_int_equal(child_send(&c, identity[i][1]), 0);
+    }
+    int saved[31];
+    memset(saved, -1, sizeof saved);
+    char line[1024];
+    while (child_read_line(&c, line, sizeof line, WAIT_MS)) {
+        int item, score;
+        if (sscanf(line, "saved item %d score %d", &item, &score) == 2)
+            saved[item] = score;
+        if (strncmp(line, "? review", 8) == 0)
+            break;
+    }
+    assert_string_equal(line, "? review missing=");
+    assert_int_equal(child_send(&c, "submit"), 0);
+    bool submitted = false;
+    while (!submitted && child_read_line(&c, line, sizeof line, WAIT_MS))
+        submitted = strncmp(line, "submitted session=", 18) == 0;
+    assert_true(submitted);
+    assert_int_equal(child_wait(&c), 0);
+
+    assert_int_equal(saved[0], 1);
+    for (int item = 1; item <= 30; item++)
+        if (saved[item] != answer_for(item)->score)
+            fail_msg("item %d: said '%s', saved %d", item, answer_for(item)->words, saved[item]);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                   "transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
+                                   "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
+                                   "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
+                                   "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
+    sqlite3_close(db);
+    struct stat st;
+    assert_int_equal(stat(out, &st), 0);
+    assert_true(st.st_size > 44 + 16000 * 2 * 60); /* more than a minute of the kiosk's voice */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_session_answered_by_voice),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
