@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "score.h"
 
 #ifndef QLQ_SCORE_BIN
@@ -29,25 +30,6 @@
 
 /* The printf baseline runs at tens of thousands a second: the formatters are compared on a prefix. */
 enum { RUNS_IN_PROCESS = 7, RUNS_END_TO_END = 5, MAX_RUNS = 16, FORMAT_LINES = 200000 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static void report(const char *label, double per_second, const char *note)
 {
@@ -150,17 +132,17 @@ static void bench_in_process(const char *csv, size_t len, size_t lines)
     double t[MAX_RUNS];
     double sink = 0;
     for (int r = 0; r < RUNS_IN_PROCESS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (size_t i = 0; i < count; i++) {
             qlq_scores s;
             qlq_score(sets[i], &s);
             sink += s.value[QLQ_SUM];
         }
-        t[r] = (double)count / (now() - t0);
+        t[r] = (double)count / (bench_now() - t0);
     }
     char note[64];
     snprintf(note, sizeof note, "(checksum %.0f)", sink);
-    report("in-process qlq_score only", median(t, RUNS_IN_PROCESS), note);
+    report("in-process qlq_score only", bench_median(t, RUNS_IN_PROCESS), note);
     free(sets);
 
     size_t prefix = 0, prefix_lines = 0; /* the first FORMAT_LINES lines */
@@ -174,19 +156,19 @@ static void bench_in_process(const char *csv, size_t len, size_t lines)
     for (int naive = 0; naive <= 1; naive++) {
         size_t bytes = 0;
         for (int r = 0; r < RUNS_IN_PROCESS; r++) {
-            double t0 = now();
+            double t0 = bench_now();
             bytes = in_process(csv, prefix, naive);
-            t[r] = (double)prefix_lines / (now() - t0);
+            t[r] = (double)prefix_lines / (bench_now() - t0);
         }
         snprintf(note, sizeof note, "(%zu lines, %zu bytes of JSON)", prefix_lines, bytes);
-        report(label[naive], median(t, RUNS_IN_PROCESS), note);
+        report(label[naive], bench_median(t, RUNS_IN_PROCESS), note);
     }
 }
 
 /* Runs argv with stdin from `path` and stdout to /dev/null; returns seconds, or -1 on failure. */
 static double run_timed(char *const argv[], const char *path)
 {
-    double t0 = now();
+    double t0 = bench_now();
     pid_t pid = fork();
     if (pid < 0)
         return -1;
@@ -201,7 +183,7 @@ static double run_timed(char *const argv[], const char *path)
     int status;
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return -1;
-    return now() - t0;
+    return bench_now() - t0;
 }
 
 static int bench_end_to_end(const char *bin, const char *csv, size_t len, size_t lines)
@@ -231,7 +213,7 @@ static int bench_end_to_end(const char *bin, const char *csv, size_t len, size_t
         }
         if (rc != 0)
             break;
-        double m = median(t, RUNS_END_TO_END);
+        double m = bench_median(t, RUNS_END_TO_END);
         char note[64];
         snprintf(note, sizeof note, "(%.3f s for %zu lines)", m, lines);
         report(runs[k].label, (double)lines / m, note);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "qlq_loader.h"
 #include "qlq_tts.h"
 
@@ -22,25 +23,6 @@
 #endif
 
 enum { RUNS = 5 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static tts *make(const char *cache_dir)
 {
@@ -63,9 +45,9 @@ static double time_say(tts *t, const char *text, tts_use use, bool want_hit, dou
     for (int r = 0; r < RUNS; r++) {
         tts_result res;
         char err[256] = "";
-        double t0 = now();
+        double t0 = bench_now();
         tts_status st = tts_say(t, "fr", text, use, &res, err, sizeof err);
-        v[r] = now() - t0;
+        v[r] = bench_now() - t0;
         if (st != TTS_OK || res.cache_hit != want_hit) {
             fprintf(stderr, "bench_tts: %s\n", st != TTS_OK ? err : "unexpected cache hit or miss");
             exit(1);
@@ -73,7 +55,7 @@ static double time_say(tts *t, const char *text, tts_use use, bool want_hit, dou
         *audio_s = (double)res.pcm.count / res.pcm.rate;
         tts_result_free(&res);
     }
-    return median(v, RUNS);
+    return bench_median(v, RUNS);
 }
 
 /* The cache folder holds only flat files. */
@@ -124,9 +106,9 @@ int main(int argc, char **argv)
            QLQ_ITEM_SLOTS, TTS_DEFAULT_SPEED_WPM, QLQ_BUILD_TYPE, RUNS);
     printf("  audio per item: %.2f s on average\n", audio_total / QLQ_ITEM_SLOTS);
     printf("  %-34s %12s %20s\n", "", "median ms", "median x real time");
-    double ms_synth = 1e3 * median(synth_s, QLQ_ITEM_SLOTS), ms_hit = 1e3 * median(hit_s, QLQ_ITEM_SLOTS);
-    printf("  %-34s %12.2f %20.0f\n", "eSpeak NG synthesis (baseline)", ms_synth, median(synth_x, QLQ_ITEM_SLOTS));
-    printf("  %-34s %12.2f %20.0f\n", "cache hit (read + validate WAV)", ms_hit, median(hit_x, QLQ_ITEM_SLOTS));
+    double ms_synth = 1e3 * bench_median(synth_s, QLQ_ITEM_SLOTS), ms_hit = 1e3 * bench_median(hit_s, QLQ_ITEM_SLOTS);
+    printf("  %-34s %12.2f %20.0f\n", "eSpeak NG synthesis (baseline)", ms_synth, bench_median(synth_x, QLQ_ITEM_SLOTS));
+    printf("  %-34s %12.2f %20.0f\n", "cache hit (read + validate WAV)", ms_hit, bench_median(hit_x, QLQ_ITEM_SLOTS));
     printf("  a hit takes %.1f%% of the synthesis time (%.0fx faster)\n", 100 * ms_hit / ms_synth, ms_synth / ms_hit);
     tts_destroy(synth);
     tts_destroy(cached);
