@@ -180,6 +180,24 @@ store *tu_open(const char *path)
     return st;
 }
 
+tu_fixture *tu_fixture_open(void)
+{
+    tu_fixture *f = calloc(1, sizeof *f);
+    assert_non_null(f);
+    f->dir = tu_tmpdir();
+    f->db = tu_path(f->dir, "kiosk.db");
+    f->st = tu_open(f->db);
+    return f;
+}
+
+void tu_fixture_close(tu_fixture *f)
+{
+    store_close(f->st);
+    tu_rmdir(f->dir);
+    free(f->db);
+    free(f);
+}
+
 store_new_session tu_session(const char *id, int64_t created_ms)
 {
     return (store_new_session){.id = id, .initials = "JD", .birth_date = "1950-04-02", .today_date = "2026-11-26",

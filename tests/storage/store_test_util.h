@@ -36,6 +36,17 @@ int tu_exec(const char *path, const char *sql);
 /* "00000000-0000-4000-8000-0000000000NN"-style session id number n, in a static ring of buffers. */
 const char *tu_uuid(int n);
 store *tu_open(const char *path);
+
+/* A store on a fresh database in its own temporary folder. */
+typedef struct {
+    char *dir;
+    char *db;
+    store *st;
+} tu_fixture;
+
+tu_fixture *tu_fixture_open(void);
+/* Closes the store and removes the folder. */
+void tu_fixture_close(tu_fixture *f);
 store_new_session tu_session(const char *id, int64_t created_ms);
 store_answer tu_answer(const char *session_id, int item, int score, store_action action, int64_t at_ms);
 

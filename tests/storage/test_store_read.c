@@ -11,29 +11,18 @@
 
 #include "store_test_util.h"
 
-typedef struct {
-    char *dir;
-    char *db;
-    store *st;
-} fixture;
+typedef tu_fixture fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_tmpdir();
-    f->db = tu_path(f->dir, "kiosk.db");
-    f->st = tu_open(f->db);
+    fixture *f = tu_fixture_open();
     *state = f;
     return 0;
 }
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->st);
-    tu_rmdir(f->dir);
-    free(f->db);
-    free(f);
+    tu_fixture_close(*state);
     return 0;
 }
 

@@ -14,18 +14,11 @@
 
 #include "store_test_util.h"
 
-typedef struct {
-    char *dir;
-    char *db;
-    store *st;
-} fixture;
+typedef tu_fixture fixture;
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->dir = tu_tmpdir();
-    f->db = tu_path(f->dir, "kiosk.db");
-    f->st = tu_open(f->db);
+    fixture *f = tu_fixture_open();
     store_new_session s = tu_session(tu_uuid(1), TU_T0);
     assert_int_equal(store_create_session(f->st, &s), STORE_OK);
     *state = f;
@@ -34,11 +27,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    fixture *f = *state;
-    store_close(f->st);
-    tu_rmdir(f->dir);
-    free(f->db);
-    free(f);
+    tu_fixture_close(*state);
     return 0;
 }
 
