@@ -40,9 +40,13 @@ static bool null_playing(audio_device *d)
 
 static void null_play_stop(audio_device *d) { (void)d; }
 
+static const audio_ops null_ops;
+/* Keeps the "always works" promise even when malloc fails; never freed. */
+static audio_device fallback = {.ops = &null_ops, .impl = NULL};
+
 static void null_destroy(audio_device *d)
 {
-    if (d)
+    if (d != &fallback)
         free(d);
 }
 
@@ -58,22 +62,9 @@ static const audio_ops null_ops = {
     .destroy = null_destroy,
 };
 
-/* Allocated so that every device is destroyed the same way; the static fallback keeps the
- * "always works" promise even when malloc fails. */
+/* Allocated so that every device is destroyed the same way. */
 audio_device *audio_open_null(void)
 {
-    static const audio_ops fallback_ops = {
-        .name = "null",
-        .capture_start = null_capture_start,
-        .capture_read = null_capture_read,
-        .capture_stop = null_capture_stop,
-        .capture_at_end = null_capture_at_end,
-        .play = null_play,
-        .playing = null_playing,
-        .play_stop = null_play_stop,
-        .destroy = null_capture_stop, /* the static device is never freed */
-    };
-    static audio_device fallback = {.ops = &fallback_ops, .impl = NULL};
     audio_device *d = malloc(sizeof *d);
     if (!d)
         return &fallback;
