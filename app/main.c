@@ -53,7 +53,9 @@ static void usage(FILE *to)
           "                   with a key, Google's voice is used when reachable and cached for offline use\n"
           "  --google-endpoint URL   https:// endpoint of the Text-to-Speech API (default: Google's)\n"
           "  --speed WPM      speaking speed in words per minute (default 150)\n"
-          "  --asr-model DIR  PocketSphinx acoustic model (default: Debian's US-English model)\n",
+          "  --asr-model DIR  PocketSphinx acoustic model for both languages (default: assets/voice/model-fr,\n"
+          "                 the US-English model adapted to French, for French; Debian's US-English\n"
+          "                 model for English)\n",
           to);
 }
 

@@ -29,7 +29,7 @@ typedef struct {
 } tally;
 
 typedef struct {
-    const char *corpus, *lang, *dump, *decoder_args, *assets;
+    const char *corpus, *lang, *dump, *decoder_args, *assets, *model;
     double reject_below;
     bool baseline;
 } options;
@@ -351,6 +351,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (strcmp(a, "--lang") == 0) o->lang = v;
         else if (strcmp(a, "--dump") == 0) o->dump = v;
         else if (strcmp(a, "--decoder-args") == 0) o->decoder_args = v;
+        else if (strcmp(a, "--model") == 0) o->model = v;
         else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
         else if (strcmp(a, "--assets") == 0) o->assets = v;
         else return -1;
@@ -377,7 +378,7 @@ int main(int argc, char **argv)
         return 1;
     }
     double t0 = now_ms();
-    asr_config cfg = {.assets_dir = o.assets, .decoder_args = o.decoder_args, .reject_below = o.reject_below};
+    asr_config cfg = {.assets_dir = o.assets, .fr_hmm_dir = o.model, .en_hmm_dir = o.model, .decoder_args = o.decoder_args, .reject_below = o.reject_below};
     asr *a = asr_create(&cfg, err, sizeof err);
     double load_ms = now_ms() - t0;
     long rss_loaded = rss_kb("VmRSS:");
@@ -390,8 +391,9 @@ int main(int argc, char **argv)
     entry e;
     while (read_entry(mf, &e))
         run_file(a, b, &o, pl, &e, st, dump);
-    printf("bench_asr: corpus %s, language %s, reject below %.2f\n", o.corpus, o.lang,
-           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW);
+    printf("bench_asr: corpus %s, language %s, reject below %.2f\nacoustic model: %s\n", o.corpus, o.lang,
+           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW,
+           asr_model_dir(a, strcmp(o.lang, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR));
     print_table(st, o.baseline);
     print_sweep(st);
     print_timing(st, load_ms, rss_loaded, rss_kb("VmHWM:"));

@@ -22,7 +22,9 @@ static const char usage[] =
     "  {\"file\":...,\"answer\":\"1\"..\"7\"|\"repeat\"|\"back\"|\"dontknow\"|\"yes\"|\"no\"|\"reject\",\n"
     "   \"confidence\":0..1,\"audio_ms\":...,\"decode_ms\":...}\n"
     "--transcript adds the words heard (\"transcript\"). --hmm and --dict select another acoustic\n"
-    "model and its lexicon for --lang (a French model with a French dictionary, for example).\n"
+    "model and its lexicon for --lang (a French model with a French dictionary, for example);\n"
+    "by default French uses assets/voice/model-fr (the US-English model adapted to French) and\n"
+    "English Debian's US-English model.\n"
     "Exit status: 0 every file decoded, 1 some file could not be read, 2 usage or model error.\n";
 
 typedef struct {
@@ -131,7 +133,8 @@ int main(int argc, char **argv)
     }
     bool en = strcmp(o.lang, "en") == 0;
     asr_config cfg = {
-        .assets_dir = o.assets, .hmm_dir = o.hmm, .reject_below = o.reject_below, .verbose = o.verbose,
+        .assets_dir = o.assets, .fr_hmm_dir = en ? NULL : o.hmm, .en_hmm_dir = en ? o.hmm : NULL,
+        .reject_below = o.reject_below, .verbose = o.verbose,
         .fr_dict = en ? NULL : o.dict, .en_dict = en ? o.dict : NULL,
     };
     if (o.hmm && o.dict) /* another model: the other language's lexicon is in the wrong phones */

@@ -17,14 +17,18 @@
 #endif
 #define ASR_DEFAULT_HMM "/usr/share/pocketsphinx/model/en-us/en-us"
 
-/* Calibration of the confidence: logistic regression of "the phrase heard is the one said" on two
- * pieces of evidence (nats per frame of the words): the best phrase against a free phone loop, and
- * against the best phrase of another meaning (capped: beyond it nothing else came close). Fitted
- * on the tuning voices of the benchmark corpus (898 decisions, all noise conditions,
- * out-of-grammar speech included); the held-out voices are reported by bench_asr. */
-#define ASR_CONF_W_RATIO 0.576
-#define ASR_CONF_W_MARGIN 0.400
-#define ASR_CONF_OFFSET 2.427
+/* Calibration of the confidence for a model without its own (Debian's US-English model): logistic
+ * regression of "the phrase heard is the one said" on two pieces of evidence (nats per frame of
+ * the words): the best phrase against a free phone loop, and against the best phrase of another
+ * meaning (capped: beyond it nothing else came close). Fitted by bench/fit_confidence.py on the
+ * tuning voices of the benchmark corpus; a model directory may carry its own fit in a file
+ * named qlq-confidence ("w_ratio w_margin offset cmn_own_weight"), as assets/voice/model-fr does.
+ * cmn_own_weight: see set_utterance_cmn in asr_decode.c; a model adapted with whole-utterance
+ * CMN (SphinxTrain's default) is decoded best with the utterance's own mean (1.0). */
+static const asr_calibration default_calibration = {
+    .w_ratio = 0.576, .w_margin = 0.400, .offset = 2.427, .cmn_own_weight = 0.5};
+#define ASR_CALIBRATION_FILE "qlq-confidence"
+#define ASR_FR_MODEL_DIR "voice/model-fr"
 
 enum { MAX_ARGS = 64 };
 
@@ -68,7 +72,7 @@ static const char *assets_dir(const asr_config *cfg)
 }
 
 /* Our defaults, then the caller's "-opt value" pairs, a later key replacing an earlier one. */
-static int build_argv(const asr_config *cfg, char *extra, char **argv)
+static int build_argv(const char *model, char *extra, char **argv)
 {
     static char *defaults[] = {
         "-hmm", NULL,
@@ -80,7 +84,7 @@ static int build_argv(const asr_config *cfg, char *extra, char **argv)
     int argc = 0;
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++)
         argv[argc++] = defaults[i];
-    argv[1] = (char *)(cfg->hmm_dir ? cfg->hmm_dir : ASR_DEFAULT_HMM);
+    argv[1] = (char *)model;
     char *save = NULL;
     for (char *k = strtok_r(extra, " \t\n", &save); k; k = strtok_r(NULL, " \t\n", &save)) {
         char *v = strtok_r(NULL, " \t\n", &save);
@@ -99,11 +103,11 @@ static int build_argv(const asr_config *cfg, char *extra, char **argv)
     return argc;
 }
 
-static ps_decoder_t *make_decoder(const asr_config *cfg, char *err, size_t err_len)
+static ps_decoder_t *make_decoder(const asr_config *cfg, const char *model, char *err, size_t err_len)
 {
     char *extra = strdup(cfg->decoder_args ? cfg->decoder_args : "");
     char *argv[MAX_ARGS];
-    int argc = extra ? build_argv(cfg, extra, argv) : -1;
+    int argc = extra ? build_argv(model, extra, argv) : -1;
     cmd_ln_t *config = argc > 0 ? cmd_ln_parse_r(NULL, ps_args(), argc, argv, FALSE) : NULL;
     free(extra);
     if (!config) {
@@ -113,9 +117,51 @@ static ps_decoder_t *make_decoder(const asr_config *cfg, char *err, size_t err_l
     ps_decoder_t *ps = ps_init(config);
     cmd_ln_free_r(config); /* the decoder holds its own reference */
     if (!ps)
-        snprintf(err, err_len, "cannot load the acoustic model from %s",
-                 cfg->hmm_dir ? cfg->hmm_dir : ASR_DEFAULT_HMM);
+        snprintf(err, err_len, "cannot load the acoustic model from %s", model);
     return ps;
+}
+
+/* The configured model of a language, else for French the adapted model shipped with the
+ * assets when it is there, else Debian's US-English model. */
+static void choose_model(const asr_config *cfg, asr_lang lang, const char *assets, char *out, size_t len)
+{
+    const char *own = lang == ASR_LANG_FR ? cfg->fr_hmm_dir : cfg->en_hmm_dir;
+    char shipped[ASR_PATH_MAX];
+    snprintf(shipped, sizeof shipped, "%s/" ASR_FR_MODEL_DIR "/means", assets);
+    if (own && *own)
+        snprintf(out, len, "%s", own);
+    else if (cfg->hmm_dir && *cfg->hmm_dir)
+        snprintf(out, len, "%s", cfg->hmm_dir);
+    else if (lang == ASR_LANG_FR && file_exists(shipped))
+        snprintf(out, len, "%s/" ASR_FR_MODEL_DIR, assets);
+    else
+        snprintf(out, len, "%s", ASR_DEFAULT_HMM);
+}
+
+/* <model>/qlq-confidence: four numbers, '#' comments allowed; absent: the default. */
+static int load_calibration(const char *model, asr_calibration *cal, char *err, size_t err_len)
+{
+    char path[ASR_PATH_MAX + 32], line[256];
+    snprintf(path, sizeof path, "%s/" ASR_CALIBRATION_FILE, model);
+    *cal = default_calibration;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int found = 0;
+    while (found == 0 && fgets(line, sizeof line, f)) {
+        if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
+            continue;
+        found = sscanf(line, "%lf %lf %lf %lf", &cal->w_ratio, &cal->w_margin, &cal->offset,
+                       &cal->cmn_own_weight) == 4 && cal->cmn_own_weight >= 0 && cal->cmn_own_weight <= 1
+                    ? 1
+                    : -1;
+    }
+    fclose(f);
+    if (found != 1) {
+        snprintf(err, err_len, "%s: expected a line of four numbers (w_ratio w_margin offset cmn_own_weight, the last in 0..1)", path);
+        return -1;
+    }
+    return 0;
 }
 
 static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, size_t err_len)
@@ -130,10 +176,20 @@ static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, si
     }
     snprintf(dict_path, sizeof dict_path, "%s/voice/%s.dict", dir, asr_lang_tag[lang]);
     snprintf(phrases_path, sizeof phrases_path, "%s/voice/%s.phrases", dir, asr_lang_tag[lang]);
-    if (asr_lexicon_load(a->ps, dict ? dict : dict_path, lang, err, err_len) != 0 ||
-        asr_phrases_load(a->ps, phrases_path, lang, ld, err, err_len) != 0 ||
-        asr_grammar_build(a->ps, lang, ld, err, err_len) != 0)
+    choose_model(cfg, lang, dir, ld->model, sizeof ld->model);
+    if (load_calibration(ld->model, &ld->cal, err, err_len) != 0)
         return -1;
+    ld->ps = make_decoder(cfg, ld->model, err, err_len);
+    if (!ld->ps)
+        return -1;
+    if (asr_lexicon_load(ld->ps, dict ? dict : dict_path, lang, err, err_len) != 0 ||
+        asr_phrases_load(ld->ps, phrases_path, lang, ld, err, err_len) != 0 ||
+        asr_grammar_build(ld->ps, lang, ld, err, err_len) != 0)
+        return -1;
+    if (ps_set_allphone_file(ld->ps, asr_phone_search, NULL) < 0) {
+        snprintf(err, err_len, "cannot set up the phone loop");
+        return -1;
+    }
     ld->ready = true;
     return 0;
 }
@@ -151,24 +207,11 @@ asr *asr_create(const asr_config *cfg, char *err, size_t err_len)
         return NULL;
     }
     a->reject_below = cfg->reject_below > 0 ? cfg->reject_below : ASR_REJECT_BELOW;
-    a->w_ratio = ASR_CONF_W_RATIO;
-    a->w_margin = ASR_CONF_W_MARGIN;
-    a->conf_offset = ASR_CONF_OFFSET;
-    a->ps = make_decoder(cfg, err, err_len);
-    if (!a->ps) {
-        free(a);
-        return NULL;
-    }
     for (int l = 0; l < ASR_LANG_COUNT; l++) {
         if (load_lang(a, cfg, (asr_lang)l, err, err_len) != 0) {
             asr_destroy(a);
             return NULL;
         }
-    }
-    if (ps_set_allphone_file(a->ps, asr_phone_search, NULL) < 0) {
-        snprintf(err, err_len, "cannot set up the phone loop");
-        asr_destroy(a);
-        return NULL;
     }
     return a;
 }
@@ -177,9 +220,15 @@ void asr_destroy(asr *a)
 {
     if (!a)
         return;
-    for (int l = 0; l < ASR_LANG_COUNT; l++)
+    for (int l = 0; l < ASR_LANG_COUNT; l++) {
         asr_phrases_free(&a->lang[l]);
-    if (a->ps)
-        ps_free(a->ps);
+        if (a->lang[l].ps)
+            ps_free(a->lang[l].ps);
+    }
     free(a);
+}
+
+const char *asr_model_dir(const asr *a, asr_lang lang)
+{
+    return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].ps ? a->lang[lang].model : NULL;
 }

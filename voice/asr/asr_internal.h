@@ -15,19 +15,29 @@ typedef struct {
     unsigned grammars;  /* bit (1u << asr_grammar) for each grammar the phrase belongs to */
 } asr_phrase;
 
+/* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + offset), and the
+ * share of the utterance's own cepstral mean (against the model's prior) used to normalise it:
+ * both belong to an acoustic model (a model directory may carry its own, see asr.c). */
 typedef struct {
+    double w_ratio, w_margin, offset;
+    double cmn_own_weight;
+} asr_calibration;
+
+/* Each language has its own decoder: French is heard best through a model adapted to French
+ * (assets/voice/model-fr), English through the US-English model it was trained for. */
+typedef struct {
+    ps_decoder_t *ps;
+    asr_calibration cal;
     asr_phrase phrases[ASR_MAX_PHRASES];
     size_t n_phrases;
     bool ready;         /* lexicon and grammars loaded */
     char why[256];      /* why not ready, for the error of asr_recognize */
+    char model[ASR_PATH_MAX]; /* acoustic model directory in use */
 } asr_lang_data;
 
 struct asr {
-    ps_decoder_t *ps;
     asr_lang_data lang[ASR_LANG_COUNT];
     double reject_below;
-    /* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + offset) */
-    double w_ratio, w_margin, conf_offset;
 };
 
 extern const char *const asr_lang_tag[ASR_LANG_COUNT]; /* "fr", "en" */

@@ -66,7 +66,11 @@ typedef struct {
 
 typedef struct {
     const char *assets_dir;   /* folder holding voice/; NULL: $QLQ_ASSETS_DIR, then the build's default */
-    const char *hmm_dir;      /* acoustic model; NULL: /usr/share/pocketsphinx/model/en-us/en-us */
+    const char *hmm_dir;      /* acoustic model for both languages; NULL: per language, below */
+    const char *fr_hmm_dir;   /* French model; NULL: hmm_dir, else <assets>/voice/model-fr when
+                               * present (the US-English model adapted to French), else en-US */
+    const char *en_hmm_dir;   /* English model; NULL: hmm_dir, else Debian's US-English model
+                               * (/usr/share/pocketsphinx/model/en-us/en-us) */
     const char *fr_dict;      /* French lexicon in the model's phones; NULL: <assets>/voice/fr.dict */
     const char *en_dict;      /* English lexicon; NULL: <assets>/voice/en.dict */
     double reject_below;      /* confidence under which a result is ASR_REJECT; 0: ASR_REJECT_BELOW */
@@ -83,6 +87,8 @@ typedef struct asr asr;
 /* Loads the model, lexicons and all grammars. NULL with a message in `err` on failure. */
 asr *asr_create(const asr_config *cfg, char *err, size_t err_len);
 void asr_destroy(asr *a);
+/* The acoustic model directory a language is decoded with; NULL when the language is not loaded. */
+const char *asr_model_dir(const asr *a, asr_lang lang);
 
 /* Recognises one utterance held in memory (any length up to a minute; leading and trailing
  * silence or noise are trimmed by the endpointer first). Returns 0, or -1 with `err` set. */

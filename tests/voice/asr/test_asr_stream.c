@@ -160,12 +160,45 @@ static void test_bad_configuration(void **state)
     asr_destroy(a);
 }
 
+/* French is decoded with the adapted model shipped in the assets, English with Debian's; a model
+ * directory's own calibration is read, and a broken one is refused with the file named. */
+static void test_model_per_language(void **state)
+{
+    fixture *f = *state;
+    char err[512], model[700];
+    const char *assets = getenv("QLQ_ASSETS_DIR");
+    asr_config cfg = {.assets_dir = assets};
+    asr *a = asr_create(&cfg, err, sizeof err);
+    assert_non_null(a);
+    assert_non_null(strstr(asr_model_dir(a, ASR_LANG_FR), "voice/model-fr"));
+    assert_string_equal(asr_model_dir(a, ASR_LANG_EN), "/usr/share/pocketsphinx/model/en-us/en-us");
+    asr_destroy(a);
+
+    /* a copy of the model whose calibration line is not four numbers */
+    snprintf(model, sizeof model, "%s/m", f->dir);
+    assert_int_equal(asr_test_sh("cp -r '%s/voice/model-fr' '%s' && printf '# c\n1.0 2.0\n' > '%s/qlq-confidence'",
+                                 assets, model, model), 0);
+    asr_config broken = {.assets_dir = assets, .fr_hmm_dir = model};
+    assert_null(asr_create(&broken, err, sizeof err));
+    assert_non_null(strstr(err, "qlq-confidence"));
+    assert_non_null(strstr(err, "four numbers"));
+
+    /* a valid calibration: the model given for French is the one in use, English keeps its own */
+    assert_int_equal(asr_test_sh("printf '1.357 0.063 5.792 1.0\n' > '%s/qlq-confidence'", model), 0);
+    a = asr_create(&broken, err, sizeof err);
+    assert_non_null(a);
+    assert_string_equal(asr_model_dir(a, ASR_LANG_FR), model);
+    assert_string_equal(asr_model_dir(a, ASR_LANG_EN), "/usr/share/pocketsphinx/model/en-us/en-us");
+    asr_destroy(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_answer_between_noise),
         cmocka_unit_test(test_silence_times_out),
         cmocka_unit_test(test_bad_configuration),
+        cmocka_unit_test(test_model_per_language),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

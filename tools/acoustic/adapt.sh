@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# adapt.sh - adapts PocketSphinx's US-English acoustic model to French speech (MAP adaptation with
+# SphinxTrain), so that the kiosk's French lexicon in US-English phones is heard as French.
+#
+#   tools/acoustic/adapt.sh [--jobs N] [--iterations N] [--voices "V..."] WORKDIR OUTDIR
+#
+# Steps: espeak-ng speaks every sentence of sentences-fr.txt, and three times each phrase of
+# answers-fr.txt (what patients answer, alone: the words the kiosk must hear best), with many French voice variants,
+# speeds and pitches; a share is mixed with white, pink or babble noise at 5-20 dB SNR (the kiosk
+# is used in waiting rooms); fr2cmu.py writes the pronunciations (espeak's phonemes mapped to CMU
+# phones); sphinx_fe extracts the model's features; bw collects statistics under the en-US model;
+# map_adapt moves means, variances and mixture weights towards the French data; mk_s2sendump
+# writes the weights back in PocketSphinx's compact form. OUTDIR is a complete model directory
+# for `qlq-kiosk --asr-model` (and `qlq-recognize --model`).
+#
+# The voices of the benchmark's held-out set (tools/corpus/make-corpus.sh) and of its babble noise
+# are never used here, so bench/asr_run.sh's held-out column measures voices the model has not
+# heard. Needs: espeak-ng sox sphinxtrain sphinxbase-utils pocketsphinx-en-us python3.
+set -euo pipefail
+export SOX_OPTS="-V1 -R"
+jobs=2 iterations=2
+voices="fr fr+m3 fr+f2 fr+m7 fr+f4 fr+Alex fr+Andy fr+adam fr+benjamin fr+boris fr+david fr+edward
+fr+gustave fr+michel fr+norbert fr+paul fr+robert fr+victor fr+max fr+Annie fr+anika fr+belinda
+fr+linda fr+aunty fr+grandma fr+steph fr+Alicia fr+Andrea fr+shelby fr+klatt"
+while [[ $# -gt 2 ]]; do
+  case "$1" in
+    --jobs) jobs=$2; shift 2 ;;
+    --iterations) iterations=$2; shift 2 ;;
+    --voices) voices=$2; shift 2 ;;
+    *) echo "adapt: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+[[ $# -eq 2 ]] || { echo "usage: adapt.sh [--jobs N] [--iterations N] WORKDIR OUTDIR" >&2; exit 2; }
+work=$1 out=$2
+here=$(cd "$(dirname "$0")" && pwd)
+base=${QLQ_BASE_MODEL:-/usr/share/pocketsphinx/model/en-us/en-us}
+st=/usr/lib/sphinxtrain
+for t in espeak-ng sox sphinx_fe pocketsphinx_mdef_convert python3 "$st/bw" "$st/map_adapt" "$st/mk_s2sendump"; do
+  command -v "$t" >/dev/null || [[ -x $t ]] || { echo "adapt: $t not found" >&2; exit 1; }
+done
+mkdir -p "$work/wav" "$work/mfc" "$out"
+cd "$work"
+
+cat "$here/sentences-fr.txt" "$here/answers-fr.txt" > train.txt
+python3 "$here/fr2cmu.py" train.txt train.dict all.words
+n_sentences=$(grep -cv '^#' "$here/sentences-fr.txt")
+head -n "$n_sentences" all.words > sentences.words
+tail -n +"$((n_sentences + 1))" all.words > answers.words
+cp "$base/noisedict" noisedict
+pocketsphinx_mdef_convert -text "$base/mdef" mdef.txt >/dev/null 2>&1
+python3 "$here/sendump2mixw.py" "$base/sendump" base.mixw
+
+# The noise beds: babble from voices and text the benchmark's babble does not use.
+if [[ ! -f babble.wav ]]; then
+  i=0 parts=()
+  for v in fr+Mike fr+Lee fr+Demonic en+Annie en+Andy; do
+    espeak-ng -v "$v" -s $((150 + i * 10)) -w "bb$i.raw.wav" \
+      "$(sed -n "$((i * 30 + 1)),$((i * 30 + 30))p" "$here/sentences-fr.txt" | tr '\n' ' ')"
+    sox "bb$i.raw.wav" -r 16000 -c 1 -b 16 "bb$i.wav" pad 0.$((i * 2 + 1)) repeat 2 trim 0 60
+    parts+=(-v 1 "bb$i.wav"); i=$((i + 1))
+  done
+  sox -m "${parts[@]}" babble.wav trim 0 60 norm -6
+fi
+
+# One job per (voice, sentence): speech, then maybe noise. Deterministic from the job number.
+make_jobs() {
+  local n=0 v line
+  for v in $voices; do
+    while IFS= read -r line; do
+      printf '%s\t%s\t%s\n' "$n" "$v" "$line"; n=$((n + 1))
+    done < <(cat sentences.words answers.words answers.words answers.words)
+  done
+}
+synth_one() {
+  local n=$1 v=$2 text=$3 id speed pitch kind snr
+  id=$(printf 'u%05d' "$n")
+  [[ -f wav/$id.wav ]] && { echo "$id"; return; }
+  RANDOM=$n
+  speed=$((120 + RANDOM % 80)) pitch=$((30 + RANDOM % 45))
+  espeak-ng -v "$v" -s "$speed" -p "$pitch" -w "wav/$id.raw.wav" "$text"
+  sox "wav/$id.raw.wav" -r 16000 -c 1 -b 16 "wav/$id.c.wav" pad 0.$((RANDOM % 5 + 2)) 0.$((RANDOM % 5 + 2))
+  kind=$((RANDOM % 6))
+  if ((kind < 3)); then
+    local dur srms nrms gain
+    snr=$((5 + RANDOM % 16))
+    dur=$(soxi -D "wav/$id.c.wav")
+    case $kind in
+      0) sox -n -r 16000 -c 1 -b 16 "wav/$id.n.wav" synth "$dur" whitenoise vol 0.3 ;;
+      1) sox -n -r 16000 -c 1 -b 16 "wav/$id.n.wav" synth "$dur" pinknoise vol 0.3 ;;
+      2) sox babble.wav "wav/$id.n.wav" trim $((RANDOM % 50)) "$dur" ;;
+    esac
+    srms=$(sox "wav/$id.raw.wav" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+    nrms=$(sox "wav/$id.n.wav" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+    gain=$(awk -v s="$srms" -v n="$nrms" -v d="$snr" 'BEGIN { printf "%.6f", (s / n) / exp(d / 20 * log(10)) }')
+    sox -m -v 1 "wav/$id.c.wav" -v "$gain" "wav/$id.n.wav" -b 16 "wav/$id.wav"
+    rm -f "wav/$id.n.wav" "wav/$id.c.wav"
+  else
+    mv "wav/$id.c.wav" "wav/$id.wav"
+  fi
+  rm -f "wav/$id.raw.wav"
+  echo "$id"
+}
+export -f synth_one
+make_jobs > jobs.tsv
+echo "adapt: synthesising $(wc -l < jobs.tsv) utterances with $jobs jobs" >&2
+tr '\t' '\037' < jobs.tsv | xargs -P "$jobs" -d '\n' -I{} bash -c 'IFS=$'"'"'\037'"'"' read -r n v t <<< "$1"; synth_one "$n" "$v" "$t" >/dev/null' _ {}
+: > train.fileids; : > train.transcription
+while IFS=$'\t' read -r n v text; do
+  id=$(printf 'u%05d' "$n")
+  echo "$id" >> train.fileids
+  echo "<s> $text </s> ($id)" >> train.transcription
+done < jobs.tsv
+
+echo "adapt: features" >&2
+sphinx_fe -argfile "$base/feat.params" -samprate 16000 -c train.fileids -di wav -do mfc \
+  -ei wav -eo mfc -mswav yes >fe.log 2>&1 || { tail -5 fe.log >&2; exit 1; }
+
+model=$base mixw=base.mixw
+for it in $(seq 1 "$iterations"); do
+  echo "adapt: iteration $it: bw" >&2
+  rm -rf "acc$it"; mkdir -p "acc$it"
+  "$st/bw" -hmmdir "$model" -moddeffn mdef.txt -ts2cbfn .ptm. -feat 1s_c_d_dd \
+    -svspec 0-12/13-25/26-38 -cmn current -agc none -dictfn train.dict -fdictfn noisedict \
+    -ctlfn train.fileids -lsnfn train.transcription -cepdir mfc -accumdir "acc$it" \
+    -mixwfn "$mixw" -meanfn "$model/means" -varfn "$model/variances" \
+    -tmatfn "$model/transition_matrices" >"bw$it.log" 2>&1 || { tail -20 "bw$it.log" >&2; exit 1; }
+  grep -c "ERROR\|WARN" "bw$it.log" >&2 || true
+  mkdir -p "model$it"
+  # MAP from the original model as the prior, with this iteration's alignment statistics.
+  "$st/map_adapt" -moddeffn mdef.txt -ts2cbfn .ptm. -meanfn "$base/means" -varfn "$base/variances" \
+    -mixwfn base.mixw -tmatfn "$base/transition_matrices" -accumdir "acc$it" \
+    -mapmeanfn "model$it/means" -mapvarfn "model$it/variances" -mapmixwfn "model$it/mixture_weights" \
+    -maptmatfn "model$it/transition_matrices" >"map$it.log" 2>&1 || { tail -20 "map$it.log" >&2; exit 1; }
+  cp "$base/mdef" "$base/feat.params" "$base/noisedict" "model$it/"
+  model=$PWD/model$it mixw=$PWD/model$it/mixture_weights
+done
+
+"$st/mk_s2sendump" -pocketsphinx yes -moddeffn mdef.txt -mixwfn "$model/mixture_weights" \
+  -sendumpfn "$out/sendump" >sendump.log 2>&1 || { tail -20 sendump.log >&2; exit 1; }
+cp "$model/means" "$model/variances" "$model/transition_matrices" "$base/mdef" "$base/feat.params" \
+  "$base/noisedict" "$out/"
+echo "adapt: model written to $out" >&2
