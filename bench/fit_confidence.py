@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """fit_confidence.py DUMP.tsv [SET]
 
-Fits the recogniser's confidence (voice/asr/asr.c: ASR_CONF_W_RATIO, ASR_CONF_W_MARGIN,
-ASR_CONF_OFFSET) from a `bench_asr --dump` file: logistic regression of "the phrase heard is the
-one said" on the phone-loop ratio and the capped rival margin, over the decisions of one voice
+Fits the recogniser's confidence calibration (the qlq-confidence file of a model directory, see
+voice/asr/asr.c) from a `bench_asr --dump` file: logistic regression of "the phrase heard is the
+one said" on the phone-loop ratio, the capped rival margin and the words' level over the sound
+around them (SNR, dB), over the decisions of one voice
 set (default: tuning) in which an answer or command was heard (a decoy is rejected whatever its
 confidence). Newton's method; standard library only. Prints the weights and, per threshold, the
 share of right decisions kept and of wrong ones let through, for both sets.
@@ -22,26 +23,29 @@ def rows(path):
                 continue
             file, vset, voice, cond, scale, expected, got, heard = f[:8]
             ratio, margin = float(f[14]), float(f[15])
+            snr = float(f[16]) if len(f) > 16 else 0.0
             if heard == "reject" or (ratio == 0.0 and margin == 0.0):
                 continue  # nothing heard, or a decoy
-            yield vset, heard == expected, ratio, min(margin, MARGIN_CAP)
+            yield vset, heard == expected, (ratio, min(margin, MARGIN_CAP), snr)
 
 
 def fit(data, iterations=50, ridge=1e-3):
-    w = [0.0, 0.0, 0.0]
+    """Weights for the features, then the offset."""
+    k = len(data[0][1]) + 1
+    w = [0.0] * k
     for _ in range(iterations):
-        g = [0.0] * 3
-        h = [[ridge if i == j else 0.0 for j in range(3)] for i in range(3)]
+        g = [0.0] * k
+        h = [[ridge if i == j else 0.0 for j in range(k)] for i in range(k)]
         for y, x in data:
-            z = w[0] * x[0] + w[1] * x[1] + w[2]
+            v = tuple(x) + (1.0,)
+            z = sum(w[i] * v[i] for i in range(k))
             p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-            v = (x[0], x[1], 1.0)
-            for i in range(3):
+            for i in range(k):
                 g[i] += (p - (1.0 if y else 0.0)) * v[i]
-                for j in range(3):
+                for j in range(k):
                     h[i][j] += p * (1 - p) * v[i] * v[j]
         step = solve(h, g)
-        w = [w[i] - step[i] for i in range(3)]
+        w = [w[i] - step[i] for i in range(k)]
     return w
 
 
@@ -64,13 +68,17 @@ def main():
         sys.exit(__doc__.strip().splitlines()[0])
     which = sys.argv[2] if len(sys.argv) > 2 else "tuning"
     all_rows = list(rows(sys.argv[1]))
-    train = [(ok, (r, m)) for s, ok, r, m in all_rows if s == which]
+    use_snr = any(x[2] != 0.0 for _, _, x in all_rows)
+    feats = (lambda x: x) if use_snr else (lambda x: x[:2])
+    train = [(ok, feats(x)) for s, ok, x in all_rows if s == which]
     w = fit(train)
-    print("#define ASR_CONF_W_RATIO %.3f\n#define ASR_CONF_W_MARGIN %.3f\n#define ASR_CONF_OFFSET %.3f"
-          % (w[0], w[1], w[2]))
+    w_ratio, w_margin, w_snr, offset = w[0], w[1], (w[2] if use_snr else 0.0), w[-1]
+    print("qlq-confidence line (w_ratio w_margin offset cmn_own_weight w_snr; keep the model's cmn_own_weight):")
+    print("%.3f %.3f %.3f CMN %.4f" % (w_ratio, w_margin, offset, w_snr))
     print("fitted on %d decisions (%s)" % (len(train), which))
     for s in ("tuning", "heldout"):
-        data = [(ok, w[0] * r + w[1] * m + w[2]) for vs, ok, r, m in all_rows if vs == s]
+        data = [(ok, w_ratio * x[0] + w_margin * x[1] + w_snr * x[2] + offset)
+                for vs, ok, x in all_rows if vs == s]
         right = sum(1 for ok, _ in data if ok) or 1
         wrong = sum(1 for ok, _ in data if not ok) or 1
         line = []

@@ -22,7 +22,8 @@
  * the words): the best phrase against a free phone loop, and against the best phrase of another
  * meaning (capped: beyond it nothing else came close). Fitted by bench/fit_confidence.py on the
  * tuning voices of the benchmark corpus; a model directory may carry its own fit in a file
- * named qlq-confidence ("w_ratio w_margin offset cmn_own_weight"), as assets/voice/model-fr does.
+ * named qlq-confidence ("w_ratio w_margin offset cmn_own_weight [w_snr]"), as assets/voice/model-fr
+ * does.
  * cmn_own_weight: see set_utterance_cmn in asr_decode.c; a model adapted with whole-utterance
  * CMN (SphinxTrain's default) is decoded best with the utterance's own mean (1.0). */
 static const asr_calibration default_calibration = {
@@ -138,7 +139,7 @@ static void choose_model(const asr_config *cfg, asr_lang lang, const char *asset
         snprintf(out, len, "%s", ASR_DEFAULT_HMM);
 }
 
-/* <model>/qlq-confidence: four numbers, '#' comments allowed; absent: the default. */
+/* <model>/qlq-confidence: four or five numbers, '#' comments allowed; absent: the default. */
 static int load_calibration(const char *model, asr_calibration *cal, char *err, size_t err_len)
 {
     char path[ASR_PATH_MAX + 32], line[256];
@@ -151,14 +152,13 @@ static int load_calibration(const char *model, asr_calibration *cal, char *err, 
     while (found == 0 && fgets(line, sizeof line, f)) {
         if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
             continue;
-        found = sscanf(line, "%lf %lf %lf %lf", &cal->w_ratio, &cal->w_margin, &cal->offset,
-                       &cal->cmn_own_weight) == 4 && cal->cmn_own_weight >= 0 && cal->cmn_own_weight <= 1
-                    ? 1
-                    : -1;
+        int n = sscanf(line, "%lf %lf %lf %lf %lf", &cal->w_ratio, &cal->w_margin, &cal->offset,
+                       &cal->cmn_own_weight, &cal->w_snr);
+        found = n >= 4 && cal->cmn_own_weight >= 0 && cal->cmn_own_weight <= 1 ? 1 : -1;
     }
     fclose(f);
     if (found != 1) {
-        snprintf(err, err_len, "%s: expected a line of four numbers (w_ratio w_margin offset cmn_own_weight, the last in 0..1)", path);
+        snprintf(err, err_len, "%s: expected a line of four numbers (w_ratio w_margin offset cmn_own_weight, the last in 0..1) and optionally w_snr", path);
         return -1;
     }
     return 0;

@@ -110,11 +110,19 @@ static int run_pass(const asr_lang_data *ld, const char *search, const int16_t *
     if (!ps_get_hyp(ps, &score))
         return 0;
     logmath_t *lmath = ps_get_logmath(ps);
+    /* PocketSphinx 0.8 numbers frames from the decoder's creation, not from the utterance: the
+     * path starts at the utterance's first frame, so frames are made relative to it, the same
+     * for every pass (the grammar pass and the phone loop are compared frame by frame). */
+    int base = -1;
     for (ps_seg_t *seg = ps_seg_iter(ps); seg; seg = ps_seg_next(seg)) {
         int32 ascr = 0, lscr = 0, lback = 0;
         int sf = 0, ef = 0;
         ps_seg_prob(seg, &ascr, &lscr, &lback);
         ps_seg_frames(seg, &sf, &ef);
+        if (base < 0)
+            base = sf;
+        sf -= base;
+        ef -= base;
         if (out->n_segs < MAX_SEGS)
             out->segs[out->n_segs++] = (span_seg){sf, ef, logmath_log_to_ln(lmath, ascr) * (1 << SENSCR_SHIFT)};
         const char *w = ps_seg_word(seg);
@@ -229,6 +237,30 @@ static int rival_margin(asr *a, asr_lang lang, asr_grammar g, const asr_phrase *
     return 0;
 }
 
+/* Level of the words (frames sf..ef, 10 ms each) over the rest of the segment, in dB, 0..40. */
+static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
+{
+    double in = 0, out = 0;
+    size_t n_in = 0, n_out = 0;
+    for (size_t i = 0; i < n; i++) {
+        long f = (long)(i / 160);
+        double e = (double)s[i] * s[i];
+        if (f >= sf && f <= ef) {
+            in += e;
+            n_in++;
+        } else {
+            out += e;
+            n_out++;
+        }
+    }
+    if (n_in == 0)
+        return 0;
+    if (n_out < 160) /* no background to compare with */
+        return 40;
+    double snr = 10.0 * log10((in / (double)n_in + 1.0) / (out / (double)n_out + 1.0));
+    return snr < 0 ? 0 : snr > 40 ? 40 : snr;
+}
+
 /* The three passes over the dithered copy `d`; fills the evidence; p is the best phrase or NULL. */
 static int decode_passes(asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, pass *gram,
                          pass *loop, const asr_phrase **p, asr_result *out)
@@ -249,6 +281,7 @@ static int decode_passes(asr *a, asr_lang lang, asr_grammar g, const int16_t *d,
     /* over the words only: silence around them is modelled equally well by both and would
      * only dilute the ratio, more so for short words */
     int frames = gram->word_ef - gram->word_sf + 1;
+    out->snr_db = words_snr_db(d, count, gram->word_sf, gram->word_ef);
     out->phone_loop_ratio =
         (span_score(gram, gram->word_sf, gram->word_ef) - span_score(loop, gram->word_sf, gram->word_ef)) / frames;
     return 0;
@@ -275,7 +308,8 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         return 0; /* out stays a rejection with confidence 0 */
     double margin = out->rival_margin < RIVAL_MARGIN_CAP ? out->rival_margin : RIVAL_MARGIN_CAP;
     const asr_calibration *cal = &a->lang[lang].cal;
-    double z = cal->w_ratio * out->phone_loop_ratio + cal->w_margin * margin + cal->offset;
+    double z = cal->w_ratio * out->phone_loop_ratio + cal->w_margin * margin + cal->w_snr * out->snr_db +
+               cal->offset;
     out->confidence = 1.0 / (1.0 + exp(-z));
     out->heard_kind = p->kind;
     out->heard_value = p->value;

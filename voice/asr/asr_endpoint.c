@@ -85,10 +85,12 @@ static double floor_eff(const asr_endpointer *ep)
 }
 
 /* How far over the floor speech must be: start_db in a steady noise, more in a fluctuating one
- * (voices, clatter), whose loud moments would otherwise start "speech". */
+ * (voices, clatter), whose loud moments would otherwise start "speech". 1.5 standard deviations:
+ * 2.5 never started on answers spoken 10 dB over babble (benchmark: 21 % -> 27 % of them right,
+ * out-of-grammar and non-speech rejection unchanged). */
 static double start_margin(const asr_endpointer *ep)
 {
-    double fluct = 2.5 * sqrt(ep->floor_var);
+    double fluct = 1.5 * sqrt(ep->floor_var);
     return fluct > ep->cfg.start_db ? fluct : ep->cfg.start_db;
 }
 

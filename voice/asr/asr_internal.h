@@ -15,12 +15,14 @@ typedef struct {
     unsigned grammars;  /* bit (1u << asr_grammar) for each grammar the phrase belongs to */
 } asr_phrase;
 
-/* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + offset), and the
+/* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + w_snr * SNR + offset):
+ * in babble a right answer loses more against the phone loop than in a quiet room; and the
  * share of the utterance's own cepstral mean (against the model's prior) used to normalise it:
  * both belong to an acoustic model (a model directory may carry its own, see asr.c). */
 typedef struct {
     double w_ratio, w_margin, offset;
     double cmn_own_weight;
+    double w_snr; /* weight of the words' level over the background (0: not used) */
 } asr_calibration;
 
 /* Each language has its own decoder: French is heard best through a model adapted to French

@@ -62,6 +62,7 @@ typedef struct {
      * another meaning (>= 0; large when nothing else came close). */
     double phone_loop_ratio;
     double rival_margin;
+    double snr_db;         /* level of the words over the sound around them (0..40 dB) */
 } asr_result;
 
 typedef struct {
@@ -78,8 +79,12 @@ typedef struct {
     bool verbose;             /* let PocketSphinx log to stderr (default: silent) */
 } asr_config;
 
-/* Default rejection threshold; the kiosk should ask for confirmation under ASR_CONFIRM_BELOW. */
-#define ASR_REJECT_BELOW 0.5
+/* Default rejection threshold; the kiosk should ask for confirmation under ASR_CONFIRM_BELOW.
+ * 0.8: on the benchmark corpus (French, adapted model) it keeps 97.8 / 98.5 % of clean answers
+ * (tuning / held-out voices) while letting through 1.3 % of misheard in-grammar speech and
+ * rejecting 97-98 % of out-of-grammar speech; 0.5 would let through 3.7 %. In a loud room this
+ * asks again more often (and item 0 advises touch): a wrong answer stored is worse. */
+#define ASR_REJECT_BELOW 0.8
 #define ASR_CONFIRM_BELOW 0.9
 
 typedef struct asr asr;

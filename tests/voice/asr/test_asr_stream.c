@@ -184,7 +184,7 @@ static void test_model_per_language(void **state)
     assert_non_null(strstr(err, "four numbers"));
 
     /* a valid calibration: the model given for French is the one in use, English keeps its own */
-    assert_int_equal(asr_test_sh("printf '1.357 0.063 5.792 1.0\n' > '%s/qlq-confidence'", model), 0);
+    assert_int_equal(asr_test_sh("printf '1.220 0.582 2.155 1.0 0.0607\\n' > '%s/qlq-confidence'", model), 0);
     a = asr_create(&broken, err, sizeof err);
     assert_non_null(a);
     assert_string_equal(asr_model_dir(a, ASR_LANG_FR), model);
