@@ -18,16 +18,16 @@
 #define ASR_DEFAULT_HMM "/usr/share/pocketsphinx/model/en-us/en-us"
 
 /* Calibration of the confidence for a model without its own (Debian's US-English model): logistic
- * regression of "the phrase heard is the one said" on two pieces of evidence (nats per frame of
- * the words): the best phrase against a free phone loop, and against the best phrase of another
- * meaning (capped: beyond it nothing else came close). Fitted by bench/fit_confidence.py on the
- * tuning voices of the benchmark corpus; a model directory may carry its own fit in a file
- * named qlq-confidence ("w_ratio w_margin offset cmn_own_weight [w_snr]"), as assets/voice/model-fr
- * does.
+ * regression of "the phrase heard is the one said" on three pieces of evidence: the best phrase
+ * against a free phone loop and against the best phrase of another meaning (capped: beyond it
+ * nothing else came close), both in nats per frame of the words, and the words' level over the
+ * sound around them (dB). Fitted by bench/fit_confidence.py on the tuning voices of the English
+ * benchmark corpus. A model directory may carry its own fit in a file named qlq-confidence
+ * ("w_ratio w_margin offset cmn_own_weight [w_snr]"), as assets/voice/model-fr does.
  * cmn_own_weight: see set_utterance_cmn in asr_decode.c; a model adapted with whole-utterance
  * CMN (SphinxTrain's default) is decoded best with the utterance's own mean (1.0). */
 static const asr_calibration default_calibration = {
-    .w_ratio = 0.576, .w_margin = 0.400, .offset = 2.427, .cmn_own_weight = 0.5};
+    .w_ratio = 0.579, .w_margin = 0.375, .offset = -0.430, .cmn_own_weight = 0.5, .w_snr = 0.1634};
 #define ASR_CALIBRATION_FILE "qlq-confidence"
 #define ASR_FR_MODEL_DIR "voice/model-fr"
 
