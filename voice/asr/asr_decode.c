@@ -4,7 +4,8 @@
  * here compares, frame by frame, how well the best grammar phrase explains the audio with how well
  * the best unconstrained phone sequence does (a likelihood ratio): an in-grammar answer loses
  * little against the free phone loop, "bonjour" forced onto "beaucoup" loses a lot. The ratio is
- * mapped to 0..1 by a logistic fitted on the tuning corpus (see bench/asr_bench.c). */
+ * mapped to 0..1, with the rival margin and the SNR, by a logistic fitted on the tuning corpus
+ * (bench/fit_confidence.py; the weights are the model's, see asr.c). */
 #include "asr_internal.h"
 
 #include <sphinxbase/ckd_alloc.h>

@@ -6,14 +6,17 @@
  * 7-point scale or yes/no, in French or English. Every grammar also holds the commands "répéter",
  * "retour", "je ne sais pas" (and English equivalents) and "oui"/"non".
  *
- * Debian ships only a US-English acoustic model: French is recognised with it through a French
- * lexicon written in its phone set (assets/voice/fr.dict). A French acoustic model is used instead
- * when configured (hmm_dir + a French dictionary in its phone set as fr_dict).
+ * Debian ships only a US-English acoustic model: French is recognised through a French lexicon
+ * written in its phone set (assets/voice/fr.dict), with that model adapted to French speech
+ * (assets/voice/model-fr, made by tools/acoustic/adapt.sh); each language has its own decoder.
+ * A real French acoustic model is used instead when configured (fr_hmm_dir + a French dictionary
+ * in its phone set as fr_dict).
  *
  * Speech that is not in the grammar (another sentence, a cough, noise, silence) is rejected: the
  * audio is first trimmed to the speech by the endpointer, the grammar's best path is then scored
  * against a free phone loop over the same frames, and that likelihood ratio is turned into a
- * calibrated confidence (an estimate of the probability that the phrase heard is the one said).
+ * calibrated confidence (an estimate of the probability that the phrase heard is the one said),
+ * with the margin over the best phrase of another meaning and the words' level over the noise.
  * Results below reject_below are ASR_REJECT. Messages are English, for logs; no audio is kept.
  */
 #ifndef QLQ_ASR_H
