@@ -3,7 +3,7 @@
 # SphinxTrain), so that the kiosk's French lexicon in US-English phones is heard as French.
 #
 #   tools/acoustic/adapt.sh [--jobs N] [--iterations N] [--voices "V..."] [--noisy-sixths N]
-#                           [--snr MIN-MAX] WORKDIR OUTDIR
+#                           [--snr MIN-MAX] [--speed MIN-MAX] WORKDIR OUTDIR
 #
 # Steps: espeak-ng speaks every sentence of sentences-fr.txt, and three times each phrase of
 # answers-fr.txt (what patients answer, alone: the words the kiosk must hear best), with many French voice variants,
@@ -19,7 +19,7 @@
 # heard. Needs: espeak-ng sox sphinxtrain sphinxbase-utils pocketsphinx-en-us python3.
 set -euo pipefail
 export SOX_OPTS="-V1 -R"
-jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16
+jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80
 voices="fr fr+m3 fr+f2 fr+m7 fr+f4 fr+Alex fr+Andy fr+adam fr+benjamin fr+boris fr+david fr+edward
 fr+gustave fr+michel fr+norbert fr+paul fr+robert fr+victor fr+max fr+Annie fr+anika fr+belinda
 fr+linda fr+aunty fr+grandma fr+steph fr+Alicia fr+Andrea fr+shelby fr+klatt"
@@ -29,6 +29,7 @@ while [[ $# -gt 2 ]]; do
     --iterations) iterations=$2; shift 2 ;;
     --voices) voices=$2; shift 2 ;;
     --noisy-sixths) noisy_sixths=$2; shift 2 ;;   # how many utterances in six get noise (default 3)
+    --speed) speed_min=${2%-*}; speed_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # words/min, default 120-199
     --snr) snr_min=${2%-*}; snr_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # e.g. 5-20 (default)
     *) echo "adapt: unknown option $1" >&2; exit 2 ;;
   esac
@@ -79,7 +80,7 @@ synth_one() {
   id=$(printf 'u%05d' "$n")
   [[ -f wav/$id.wav ]] && { echo "$id"; return; }
   RANDOM=$n
-  speed=$((120 + RANDOM % 80)) pitch=$((30 + RANDOM % 45))
+  speed=$((speed_min + RANDOM % speed_span)) pitch=$((30 + RANDOM % 45))
   espeak-ng -v "$v" -s "$speed" -p "$pitch" -w "wav/$id.raw.wav" "$text"
   sox "wav/$id.raw.wav" -r 16000 -c 1 -b 16 "wav/$id.c.wav" pad 0.$((RANDOM % 5 + 2)) 0.$((RANDOM % 5 + 2))
   kind=$((RANDOM % 6))
@@ -104,7 +105,7 @@ synth_one() {
   echo "$id"
 }
 export -f synth_one
-export noisy_sixths snr_min snr_span
+export noisy_sixths snr_min snr_span speed_min speed_span
 make_jobs > jobs.tsv
 echo "adapt: synthesising $(wc -l < jobs.tsv) utterances with $jobs jobs" >&2
 tr '\t' '\037' < jobs.tsv | xargs -P "$jobs" -d '\n' -I{} bash -c 'IFS=$'"'"'\037'"'"' read -r n v t <<< "$1"; synth_one "$n" "$v" "$t" >/dev/null' _ {}
