@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <samplerate.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,19 @@ static audio_status resample_blocks(SRC_STATE *src, const audio_pcm *in, double 
         if (d.end_of_input && d.input_frames_used == (long)n && d.output_frames_gen == 0)
             return AUDIO_OK;
     }
+}
+
+audio_status audio_wav_read_at(const char *path, int rate, audio_pcm *out, char *err, size_t err_len)
+{
+    audio_pcm raw = {0};
+    audio_status s = audio_wav_read(path, &raw, err, err_len);
+    if (s != AUDIO_OK)
+        return s;
+    s = audio_resample(&raw, rate, out);
+    audio_pcm_free(&raw);
+    if (s != AUDIO_OK && err && err_len)
+        snprintf(err, err_len, "%s: cannot resample to %d Hz: %s", path, rate, audio_status_name(s));
+    return s;
 }
 
 audio_status audio_resample(const audio_pcm *in, int rate, audio_pcm *out)

@@ -48,17 +48,10 @@ static audio_status wav_capture_start(audio_device *d)
     if (w->next_input >= w->inputs.count)
         return AUDIO_OK; /* past the last file: silence, at its end */
     const char *path = w->inputs.paths[w->next_input++];
-    audio_pcm raw;
     char err[512];
-    audio_status s = audio_wav_read(path, &raw, err, sizeof err);
-    if (s != AUDIO_OK) {
-        audio_log("wav input: %s", err);
-        return s;
-    }
-    s = audio_resample(&raw, AUDIO_RATE, &w->cur);
-    audio_pcm_free(&raw);
+    audio_status s = audio_wav_read_at(path, AUDIO_RATE, &w->cur, err, sizeof err);
     if (s != AUDIO_OK)
-        audio_log("wav input %s: cannot convert to %d Hz: %s", path, AUDIO_RATE, audio_status_name(s));
+        audio_log("wav input: %s", err);
     return s;
 }
 

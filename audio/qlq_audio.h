@@ -48,6 +48,9 @@ audio_status audio_wav_write(const char *path, const int16_t *samples, size_t co
 /* Converts `in` to `rate` Hz with libsamplerate (SRC_SINC_FASTEST is enough for speech).
  * Returns a copy when the rates are equal. */
 audio_status audio_resample(const audio_pcm *in, int rate, audio_pcm *out);
+/* audio_wav_read, then audio_resample to `rate`: a recording at whatever rate it was made, as the
+ * recogniser or a device needs it. The message names the file. */
+audio_status audio_wav_read_at(const char *path, int rate, audio_pcm *out, char *err, size_t err_len);
 
 /* ---- levels -------------------------------------------------------------------------------- */
 

@@ -173,14 +173,11 @@ static int load_pcm(const char *dir, const char *file, audio_pcm *pcm)
 {
     char path[4096], err[256];
     snprintf(path, sizeof path, "%s/%s", dir, file);
-    audio_pcm raw = {0};
-    if (audio_wav_read(path, &raw, err, sizeof err) != AUDIO_OK) {
+    if (audio_wav_read_at(path, AUDIO_RATE, pcm, err, sizeof err) != AUDIO_OK) {
         fprintf(stderr, "bench_asr: %s\n", err);
         return -1;
     }
-    audio_status s = audio_resample(&raw, AUDIO_RATE, pcm);
-    audio_pcm_free(&raw);
-    return s == AUDIO_OK ? 0 : -1;
+    return 0;
 }
 
 static void run_file(asr *a, baseline *b, const options *o, const phrase_list *pl, const entry *e,

@@ -162,12 +162,15 @@ static void test_espeak_file(void **state)
     snprintf(cmd, sizeof cmd, "espeak-ng -v fr -w '%s' bonjour", path);
     if (system(cmd) != 0)
         fail_msg("espeak-ng failed (is the espeak-ng package installed?)");
-    audio_pcm pcm, r;
+    audio_pcm pcm, r, at;
     char err[512];
     audio_status st = audio_wav_read(path, &pcm, err, sizeof err);
-    unlink(path);
     if (st != AUDIO_OK)
         fail_msg("%s", err);
+    /* read and resampled in one call: the same length as the two steps below */
+    assert_int_equal(audio_wav_read_at(path, AUDIO_RATE, &at, err, sizeof err), AUDIO_OK);
+    unlink(path);
+    assert_int_equal(at.rate, AUDIO_RATE);
     assert_int_equal(pcm.rate, 22050);
     assert_true(pcm.count > 22050 / 4 && pcm.count < 22050 * 3); /* "bonjour" lasts about half a second */
     audio_level in_level = audio_measure(pcm.samples, pcm.count);
@@ -176,6 +179,8 @@ static void test_espeak_file(void **state)
     assert_true(fabs((double)r.count - (double)pcm.count * 16000.0 / 22050.0) <= 4.0);
     audio_level out_level = audio_measure(r.samples, r.count);
     assert_true(fabs(out_level.rms_dbfs - in_level.rms_dbfs) < 1.0);
+    assert_int_equal(at.count, r.count);
+    audio_pcm_free(&at);
     audio_pcm_free(&pcm);
     audio_pcm_free(&r);
 }

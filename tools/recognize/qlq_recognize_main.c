@@ -104,16 +104,9 @@ static void print_result(const options *o, const char *file, const asr_result *r
 /* 0 decoded, -1 with `err` set. */
 static int recognize_file(asr *a, const options *o, const char *path, asr_result *r, char *err, size_t len)
 {
-    audio_pcm raw = {0}, pcm = {0};
-    audio_status st = audio_wav_read(path, &raw, err, len);
-    if (st != AUDIO_OK)
+    audio_pcm pcm = {0};
+    if (audio_wav_read_at(path, AUDIO_RATE, &pcm, err, len) != AUDIO_OK)
         return -1;
-    st = audio_resample(&raw, AUDIO_RATE, &pcm);
-    audio_pcm_free(&raw);
-    if (st != AUDIO_OK) {
-        snprintf(err, len, "%s: cannot resample to %d Hz: %s", path, AUDIO_RATE, audio_status_name(st));
-        return -1;
-    }
     asr_lang lang = strcmp(o->lang, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR;
     int rc = asr_recognize(a, lang, o->grammar, pcm.samples, pcm.count, r, err, len);
     audio_pcm_free(&pcm);

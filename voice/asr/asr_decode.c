@@ -67,17 +67,27 @@ static void prior_cmn(ps_decoder_t *ps, mfcc_t *prior, int ncep)
     }
 }
 
-static int set_utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, size_t n)
+enum { MAX_CEP = 32 };
+
+/* What every pass decodes: the dithered samples and their cepstral mean, computed once. */
+typedef struct {
+    const int16_t *d;
+    size_t count;
+    mfcc_t mean[MAX_CEP];
+} segment;
+
+/* The mean of the utterance's cepstra, computed once per utterance and set before each pass. */
+static int utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, size_t n, mfcc_t *mean)
 {
     fe_t *fe = ps_get_fe(ps);
-    feat_t *feat = ps_get_feat(ps);
     int ncep = fe_get_output_size(fe);
     int32 nfr = (int32)(n / 160 + 2);
     mfcc_t **cep = ckd_calloc_2d((size_t)nfr + 1, (size_t)ncep, sizeof(mfcc_t));
-    mfcc_t mean[32] = {0}, prior[32] = {0};
+    mfcc_t prior[MAX_CEP] = {0};
+    memset(mean, 0, MAX_CEP * sizeof *mean);
     const int16 *p = s;
     size_t left = n;
-    if (!cep || ncep > 32 || fe_start_utt(fe) < 0 || fe_process_frames(fe, &p, &left, cep, &nfr, NULL) < 0) {
+    if (!cep || ncep > MAX_CEP || fe_start_utt(fe) < 0 || fe_process_frames(fe, &p, &left, cep, &nfr, NULL) < 0) {
         ckd_free_2d(cep);
         return -1;
     }
@@ -91,17 +101,21 @@ static int set_utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t 
     prior_cmn(ps, prior, ncep);
     for (int c = 0; c < ncep; c++)
         mean[c] = nfr > 0 ? (mfcc_t)(own_weight * mean[c] + (1 - own_weight) * prior[c]) : prior[c];
-    cmn_live_set(feat->cmn_struct, mean);
     return 0;
 }
 
-static int run_pass(const asr_lang_data *ld, const char *search, const int16_t *s, size_t n, pass *out)
+static int run_pass(const asr_lang_data *ld, const char *search, segment *seg, pass *out)
 {
+    const int16_t *s = seg->d;
+    size_t n = seg->count;
     ps_decoder_t *ps = ld->ps;
     memset(out, 0, sizeof *out);
     out->word_sf = 1 << 30;
     out->word_ef = -1;
-    if (ps_set_search(ps, search) < 0 || set_utterance_cmn(ps, ld->cal.cmn_own_weight, s, n) != 0 || ps_start_utt(ps) < 0)
+    if (ps_set_search(ps, search) < 0)
+        return -1;
+    cmn_live_set(ps_get_feat(ps)->cmn_struct, seg->mean); /* the last pass moved it */
+    if (ps_start_utt(ps) < 0)
         return -1;
     /* in chunks as live audio would come (live CMN uses the mean set above) */
     int rc = ps_process_raw(ps, s, n, FALSE, FALSE);
@@ -223,12 +237,12 @@ static double total_score(const pass *p)
 
 /* How much better the best phrase explains the audio than the best phrase of another meaning. */
 static int rival_margin(asr *a, asr_lang lang, asr_grammar g, const asr_phrase *best, const pass *gram,
-                        const int16_t *d, size_t count, double *margin)
+                        segment *seg, double *margin)
 {
     char name[48];
     pass *rival = malloc(sizeof *rival);
     asr_rival_name(lang, g, asr_meaning_index(best->kind, best->value), name, sizeof name);
-    if (!rival || run_pass(&a->lang[lang], name, d, count, rival) != 0) {
+    if (!rival || run_pass(&a->lang[lang], name, seg, rival) != 0) {
         free(rival);
         return -1;
     }
@@ -262,27 +276,27 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
     return snr < 0 ? 0 : snr > 40 ? 40 : snr;
 }
 
-/* The three passes over the dithered copy `d`; fills the evidence; p is the best phrase or NULL. */
-static int decode_passes(asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, pass *gram,
-                         pass *loop, const asr_phrase **p, asr_result *out)
+/* The three passes over the dithered copy in `seg`; fills the evidence; p is the best phrase or NULL. */
+static int decode_passes(asr *a, asr_lang lang, asr_grammar g, segment *seg, pass *gram, pass *loop,
+                         const asr_phrase **p, asr_result *out)
 {
     char search[32];
     asr_search_name(lang, g, search, sizeof search);
     *p = NULL;
-    if (run_pass(&a->lang[lang], search, d, count, gram) != 0)
+    if (run_pass(&a->lang[lang], search, seg, gram) != 0)
         return -1;
     transcript(gram->words, out->transcript, sizeof out->transcript);
     *p = gram->words[0] ? find_phrase(&a->lang[lang], g, gram->words) : NULL;
     if (!*p || gram->word_ef < gram->word_sf)
         return 0;
-    if ((*p)->kind != ASR_REJECT && rival_margin(a, lang, g, *p, gram, d, count, &out->rival_margin) != 0)
+    if ((*p)->kind != ASR_REJECT && rival_margin(a, lang, g, *p, gram, seg, &out->rival_margin) != 0)
         return -1;
-    if (run_pass(&a->lang[lang], asr_phone_search, d, count, loop) != 0)
+    if (run_pass(&a->lang[lang], asr_phone_search, seg, loop) != 0)
         return -1;
     /* over the words only: silence around them is modelled equally well by both and would
      * only dilute the ratio, more so for short words */
     int frames = gram->word_ef - gram->word_sf + 1;
-    out->snr_db = words_snr_db(d, count, gram->word_sf, gram->word_ef);
+    out->snr_db = words_snr_db(seg->d, seg->count, gram->word_sf, gram->word_ef);
     out->phone_loop_ratio =
         (span_score(gram, gram->word_sf, gram->word_ef) - span_score(loop, gram->word_sf, gram->word_ef)) / frames;
     return 0;
@@ -296,7 +310,11 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
     int16_t *d = dithered(samples, count);
     pass *gram = malloc(sizeof *gram), *loop = malloc(sizeof *loop);
     const asr_phrase *p = NULL;
-    int rc = d && gram && loop ? decode_passes(a, lang, g, d, count, gram, loop, &p, out) : -1;
+    segment seg = {.d = d, .count = count};
+    int rc = d && gram && loop &&
+                     utterance_cmn(a->lang[lang].ps, a->lang[lang].cal.cmn_own_weight, d, count, seg.mean) == 0
+                 ? decode_passes(a, lang, g, &seg, gram, loop, &p, out)
+                 : -1;
     bool scored = rc == 0 && p && loop->n_segs > 0;
     free(d);
     free(gram);

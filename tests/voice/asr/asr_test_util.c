@@ -43,15 +43,12 @@ int asr_test_say(const char *dir, const char *name, const char *voice, int speed
 
 int asr_test_load(const char *path, audio_pcm *pcm)
 {
-    audio_pcm raw = {0};
     char err[256];
-    if (audio_wav_read(path, &raw, err, sizeof err) != AUDIO_OK) {
+    if (audio_wav_read_at(path, AUDIO_RATE, pcm, err, sizeof err) != AUDIO_OK) {
         fprintf(stderr, "%s\n", err);
         return -1;
     }
-    audio_status st = audio_resample(&raw, AUDIO_RATE, pcm);
-    audio_pcm_free(&raw);
-    return st == AUDIO_OK ? 0 : -1;
+    return 0;
 }
 
 asr *asr_test_create(void)
