@@ -5,6 +5,7 @@
  *
  *   bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump FILE.tsv] [--decoder-args "..."]
  *             [--reject-below X] [--assets DIR]
+ *             [--model DIR [--dict FILE]]
  */
 #include "asr_bench.h"
 #include "qlq_asr.h"
@@ -29,7 +30,7 @@ typedef struct {
 } tally;
 
 typedef struct {
-    const char *corpus, *lang, *dump, *decoder_args, *assets, *model;
+    const char *corpus, *lang, *dump, *decoder_args, *assets, *model, *dict;
     double reject_below;
     bool baseline;
 } options;
@@ -44,8 +45,8 @@ typedef struct {
     decision dec[8192];
     size_t n_dec;
     double audio_ms, decode_ms;
-    double lat[4096];
-    size_t n_lat;
+    double lat[4096], block[4096]; /* per utterance: the call that ended it, the longest call */
+    size_t n_lat, n_early;
     double speech_tail_ms;
 } stats;
 
@@ -126,20 +127,25 @@ static void count(tally *t, const char *expected, const char *got)
         t->wrong++;
 }
 
-/* Live use: 20 ms chunks through the stream; time of the call that ends the utterance. */
+/* Live use: 20 ms chunks through the stream; time of the call that ends the utterance (what is
+ * left to do once the endpointer is sure), and of the longest call (where the decoding happened). */
 static void stream_latency(asr *a, asr_lang lang, asr_grammar g, const audio_pcm *pcm, stats *st)
 {
     char err[256];
     asr_stream *s = asr_stream_start(a, lang, g, NULL, err, sizeof err);
     if (!s)
         return;
+    double longest = 0;
     for (size_t off = 0; off < pcm->count; off += 320) {
         size_t n = pcm->count - off < 320 ? pcm->count - off : 320;
         double t0 = now_ms();
         asr_ep_event ev = asr_stream_feed(s, pcm->samples + off, n);
         double dt = now_ms() - t0;
+        longest = dt > longest ? dt : longest;
         if (ev == ASR_EP_END && st->n_lat < sizeof st->lat / sizeof st->lat[0]) {
+            st->block[st->n_lat] = longest;
             st->lat[st->n_lat++] = dt;
+            st->n_early += asr_stream_result(s)->decoded_in_silence;
             break;
         }
     }
@@ -324,10 +330,15 @@ static void print_timing(stats *st, double load_ms, long rss_loaded, long rss_pe
     printf("\nreal-time factor (one core, all files): %.4f  (%.0f ms decoding for %.0f s of audio)\n",
            st->decode_ms / st->audio_ms, st->decode_ms, st->audio_ms / 1000.0);
     if (st->n_lat > 0) {
-        qsort(st->lat, st->n_lat, sizeof st->lat[0], cmp_double);
-        printf("end of speech -> decision (compute after the endpointer's 400 ms of trailing silence,\n"
-               "  20 ms chunks, %zu clean files): median %.1f ms, p95 %.1f ms, max %.1f ms\n",
-               st->n_lat, st->lat[st->n_lat / 2], st->lat[(size_t)(st->n_lat * 0.95)], st->lat[st->n_lat - 1]);
+        size_t n = st->n_lat;
+        qsort(st->lat, n, sizeof st->lat[0], cmp_double);
+        qsort(st->block, n, sizeof st->block[0], cmp_double);
+        printf("end of speech -> decision (compute left once the endpointer has seen its 400 ms of trailing\n"
+               "  silence, 20 ms chunks, %zu clean files): median %.1f ms, p95 %.1f ms, max %.1f ms\n"
+               "  decoded during the trailing silence: %zu of %zu; longest single call (the decoding itself):\n"
+               "  median %.1f ms, p95 %.1f ms, max %.1f ms\n",
+               n, st->lat[n / 2], st->lat[(size_t)(n * 0.95)], st->lat[n - 1], st->n_early, n, st->block[n / 2],
+               st->block[(size_t)(n * 0.95)], st->block[n - 1]);
     }
     printf("model load %.0f ms; RSS with the model loaded %.1f MB; peak RSS %.1f MB (includes the baseline "
            "decoder when run)\n", load_ms, rss_loaded / 1024.0, rss_peak / 1024.0);
@@ -349,6 +360,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (strcmp(a, "--dump") == 0) o->dump = v;
         else if (strcmp(a, "--decoder-args") == 0) o->decoder_args = v;
         else if (strcmp(a, "--model") == 0) o->model = v;
+        else if (strcmp(a, "--dict") == 0) o->dict = v;
         else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
         else if (strcmp(a, "--assets") == 0) o->assets = v;
         else return -1;
@@ -362,7 +374,8 @@ int main(int argc, char **argv)
     options o;
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump F.tsv]\n"
-                        "       [--decoder-args \"...\"] [--reject-below X] [--assets DIR (or $QLQ_ASSETS_DIR)]\n");
+                        "       [--decoder-args \"...\"] [--reject-below X] [--assets DIR (or $QLQ_ASSETS_DIR)]\n"
+                        "       [--model DIR [--dict FILE]]\n");
         return 2;
     }
     char path[4096], err[256];
@@ -375,7 +388,13 @@ int main(int argc, char **argv)
         return 1;
     }
     double t0 = now_ms();
-    asr_config cfg = {.assets_dir = o.assets, .fr_hmm_dir = o.model, .en_hmm_dir = o.model, .decoder_args = o.decoder_args, .reject_below = o.reject_below};
+    asr_config cfg = {.assets_dir = o.assets, .fr_hmm_dir = o.model, .en_hmm_dir = o.model,
+                      .decoder_args = o.decoder_args,
+                      .reject_below = o.reject_below};
+    if (strcmp(o.lang, "en") == 0)
+        cfg.en_dict = o.dict;
+    else
+        cfg.fr_dict = o.dict;
     asr *a = asr_create(&cfg, err, sizeof err);
     double load_ms = now_ms() - t0;
     long rss_loaded = rss_kb("VmRSS:");

@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
-# adapt.sh - adapts PocketSphinx's US-English acoustic model to French speech (MAP adaptation with
-# SphinxTrain), so that the kiosk's French lexicon in US-English phones is heard as French.
+# adapt.sh - adapts an acoustic model to French speech as the kiosk hears it (MAP adaptation with
+# SphinxTrain). By default PocketSphinx's US-English model, so that the kiosk's French lexicon in
+# US-English phones is heard as French; --base with --phones fr adapts the CMU Sphinx French model
+# (tools/acoustic/fetch-fr-model.sh) to the same speech.
 #
 #   tools/acoustic/adapt.sh [--jobs N] [--iterations N] [--voices "V..."] [--noisy-sixths N]
-#                           [--snr MIN-MAX] [--speed MIN-MAX] WORKDIR OUTDIR
+#                           [--snr MIN-MAX] [--speed MIN-MAX] [--base DIR --phones cmu|fr]
+#                           WORKDIR OUTDIR
 #
 # Steps: espeak-ng speaks every sentence of sentences-fr.txt, and three times each phrase of
 # answers-fr.txt (what patients answer, alone: the words the kiosk must hear best), with many French voice variants,
 # speeds and pitches; a share is mixed with white, pink or babble noise at 5-20 dB SNR (the kiosk
-# is used in waiting rooms); fr2cmu.py writes the pronunciations (espeak's phonemes mapped to CMU
-# phones); sphinx_fe extracts the model's features; bw collects statistics under the en-US model;
+# is used in waiting rooms); fr2phones.py writes the pronunciations (espeak's phonemes mapped to the
+# model's phones); sphinx_fe extracts the model's features; bw collects statistics under the base model;
 # map_adapt moves means, variances and mixture weights towards the French data; mk_s2sendump
 # writes the weights back in PocketSphinx's compact form. OUTDIR is a complete model directory
-# for `qlq-kiosk --asr-model` (and `qlq-recognize --model`).
+# for `qlq-kiosk --asr-model` (and `qlq-recognize --hmm`).
 #
 # The voices of the benchmark's held-out set (tools/corpus/make-corpus.sh) and of its babble noise
 # are never used here, so bench/asr_run.sh's held-out column measures voices the model has not
 # heard. Needs: espeak-ng sox sphinxtrain sphinxbase-utils pocketsphinx-en-us python3.
 set -euo pipefail
 export SOX_OPTS="-V1 -R"
-jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80
+jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80 phones=cmu
+base=${QLQ_BASE_MODEL:-/usr/share/pocketsphinx/model/en-us/en-us}
 voices="fr fr+m3 fr+f2 fr+m7 fr+f4 fr+Alex fr+Andy fr+adam fr+benjamin fr+boris fr+david fr+edward
 fr+gustave fr+michel fr+norbert fr+paul fr+robert fr+victor fr+max fr+Annie fr+anika fr+belinda
 fr+linda fr+aunty fr+grandma fr+steph fr+Alicia fr+Andrea fr+shelby fr+klatt"
@@ -30,6 +34,8 @@ while [[ $# -gt 2 ]]; do
     --voices) voices=$2; shift 2 ;;
     --noisy-sixths) noisy_sixths=$2; shift 2 ;;   # how many utterances in six get noise (default 3)
     --speed) speed_min=${2%-*}; speed_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # words/min, default 120-199
+    --base) base=$2; shift 2 ;;
+    --phones) phones=$2; shift 2 ;;
     --snr) snr_min=${2%-*}; snr_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # e.g. 5-20 (default)
     *) echo "adapt: unknown option $1" >&2; exit 2 ;;
   esac
@@ -37,7 +43,6 @@ done
 [[ $# -eq 2 ]] || { echo "usage: adapt.sh [--jobs N] [--iterations N] WORKDIR OUTDIR" >&2; exit 2; }
 work=$1 out=$2
 here=$(cd "$(dirname "$0")" && pwd)
-base=${QLQ_BASE_MODEL:-/usr/share/pocketsphinx/model/en-us/en-us}
 st=/usr/lib/sphinxtrain
 for t in espeak-ng sox sphinx_fe pocketsphinx_mdef_convert python3 "$st/bw" "$st/map_adapt" "$st/mk_s2sendump"; do
   command -v "$t" >/dev/null || [[ -x $t ]] || { echo "adapt: $t not found" >&2; exit 1; }
@@ -46,7 +51,7 @@ mkdir -p "$work/wav" "$work/mfc" "$out"
 cd "$work"
 
 cat "$here/sentences-fr.txt" "$here/answers-fr.txt" > train.txt
-python3 "$here/fr2cmu.py" train.txt train.dict all.words
+python3 "$here/fr2phones.py" --phones "$phones" train.txt train.dict all.words
 n_sentences=$(grep -cv '^#' "$here/sentences-fr.txt")
 head -n "$n_sentences" all.words > sentences.words
 tail -n +"$((n_sentences + 1))" all.words > answers.words

@@ -235,6 +235,15 @@ bool asr_endpointer_segment(const asr_endpointer *ep, size_t *start, size_t *end
     return true;
 }
 
+bool asr_endpointer_speech_so_far(const asr_endpointer *ep, size_t *start, size_t *end)
+{
+    if (ep->state != EP_SPEECH)
+        return false;
+    *start = ep->seg_start;
+    *end = ep->seg_end;
+    return true;
+}
+
 double asr_endpointer_noise_db(const asr_endpointer *ep)
 {
     return ep->floor_db;

@@ -1,7 +1,9 @@
-/* asr_stream.c - continuous listening: the endpointer decides when the patient has finished,
- * then the speech (with a little room either side) is decoded at once. Decoding ~1-2 s of speech
- * with two small searches takes a few tens of milliseconds, well inside the time budget between
- * end of speech and decision, so nothing is decoded while the patient is still speaking. */
+/* asr_stream.c - continuous listening: the endpointer decides when the patient has finished, and
+ * the speech (with a little room either side) is decoded. The endpointer needs 400 ms of silence
+ * to be sure; the room kept after the speech is only 150 ms, so the decoding starts when that
+ * much silence has passed and is over before the endpointer's end in nearly every case (decoding
+ * 1-2 s of speech takes 30-200 ms here). When the patient speaks again inside the 400 ms, that
+ * decision is dropped and the longer speech is decoded later. */
 #include "asr_internal.h"
 
 #include <limits.h>
@@ -29,6 +31,9 @@ struct asr_stream {
     size_t total;
     bool in_speech, done;
     asr_result result;
+    bool has_early;                 /* `early` decodes speech [early_start, early_end) */
+    size_t early_start, early_end;
+    asr_result early;
 };
 
 static void reject_result(asr_result *r, double audio_ms)
@@ -98,14 +103,10 @@ static void keep(asr_stream *s, const int16_t *samples, size_t count)
     s->len += count;
 }
 
-static void decide(asr_stream *s)
+/* Decodes speech [start, end) (sample numbers since the stream started) with its padding. */
+static void decode_speech(asr_stream *s, size_t start, size_t end, asr_result *r)
 {
-    size_t start, end;
-    reject_result(&s->result, (double)s->total * 1000.0 / ASR_RATE);
-    s->done = true;
-    if (!asr_endpointer_segment(s->ep, &start, &end))
-        return;
-    s->result.speech_ms = (double)(end - start) * 1000.0 / ASR_RATE;
+    r->speech_ms = (double)(end - start) * 1000.0 / ASR_RATE;
     size_t from = start > s->base + PAD_BEFORE ? start - PAD_BEFORE - s->base : 0;
     size_t to = end + PAD_AFTER - s->base;
     if (to > s->len)
@@ -114,9 +115,42 @@ static void decide(asr_stream *s)
         return;
     double t0 = asr_now_ms();
     char err[128];
-    if (asr_decode_segment(s->a, s->lang, s->grammar, s->buf + from, to - from, &s->result, err, sizeof err) != 0)
-        reject_result(&s->result, s->result.audio_ms);
-    s->result.decode_ms = asr_now_ms() - t0;
+    if (asr_decode_segment(s->a, s->lang, s->grammar, s->buf + from, to - from, r, err, sizeof err) != 0)
+        reject_result(r, r->audio_ms);
+    r->decode_ms = asr_now_ms() - t0;
+}
+
+/* The patient has been quiet for the padding after the speech: decode now, in the silence the
+ * endpointer still waits through, unless this very speech was decoded already. */
+static void decode_early(asr_stream *s)
+{
+    size_t start, end;
+    if (!asr_endpointer_speech_so_far(s->ep, &start, &end) || s->total < end + PAD_AFTER)
+        return;
+    if (s->has_early && s->early_start == start && s->early_end == end)
+        return;
+    reject_result(&s->early, (double)s->total * 1000.0 / ASR_RATE);
+    decode_speech(s, start, end, &s->early);
+    s->has_early = true;
+    s->early_start = start;
+    s->early_end = end;
+}
+
+static void decide(asr_stream *s)
+{
+    size_t start, end;
+    double audio_ms = (double)s->total * 1000.0 / ASR_RATE;
+    reject_result(&s->result, audio_ms);
+    s->done = true;
+    if (!asr_endpointer_segment(s->ep, &start, &end))
+        return;
+    if (s->has_early && s->early_start == start && s->early_end == end) {
+        s->result = s->early;
+        s->result.audio_ms = audio_ms;
+        s->result.decoded_in_silence = true;
+        return;
+    }
+    decode_speech(s, start, end, &s->result);
 }
 
 asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count)
@@ -135,6 +169,8 @@ asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count
             s->in_speech = true;
         if (ev == ASR_EP_END || ev == ASR_EP_TIMEOUT)
             decide(s);
+        else if (s->in_speech)
+            decode_early(s);
         if (ev != ASR_EP_NONE)
             result = ev;
     }

@@ -60,6 +60,8 @@ typedef struct {
     double audio_ms;       /* audio given */
     double speech_ms;      /* speech found by the endpointer (what was decoded, without padding) */
     double decode_ms;      /* wall time spent in the decoder for this utterance */
+    bool decoded_in_silence; /* stream: decoded during the trailing silence, before the endpointer's
+                              * end, so the decision was ready as soon as the end was seen */
     /* The evidence behind the confidence (for logs and tuning), nats per frame of the words:
      * best phrase against a free phone loop (<= 0 mostly), and against the best phrase of
      * another meaning (>= 0; large when nothing else came close). */
@@ -138,6 +140,9 @@ asr_ep_event asr_endpointer_feed(asr_endpointer *ep, const int16_t *samples, siz
 bool asr_endpointer_finish(asr_endpointer *ep);
 /* The speech found, in samples since the last reset: [start, end). False when there is none. */
 bool asr_endpointer_segment(const asr_endpointer *ep, size_t *start, size_t *end);
+/* While speech goes on: the segment it would be if it ended now (true), else false. end stops
+ * moving once the patient is silent, so the decoding can start during the trailing silence. */
+bool asr_endpointer_speech_so_far(const asr_endpointer *ep, size_t *start, size_t *end);
 /* The current noise floor estimate, dBFS (for the microphone check and logs). */
 double asr_endpointer_noise_db(const asr_endpointer *ep);
 
@@ -148,8 +153,12 @@ typedef struct asr_stream asr_stream;
 /* Starts listening for one utterance with the given grammar. NULL cfg: endpoint defaults. */
 asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
                              const asr_endpoint_config *cfg, char *err, size_t err_len);
-/* Feeds captured audio. ASR_EP_END: the utterance was decoded at once and asr_stream_result
- * holds the decision; ASR_EP_TIMEOUT: nothing was said (the result is ASR_REJECT). */
+/* Feeds captured audio. ASR_EP_END: asr_stream_result holds the decision; ASR_EP_TIMEOUT:
+ * nothing was said (the result is ASR_REJECT). The speech is decoded as soon as the patient has
+ * been silent for the padding kept after it (150 ms), while the endpointer still waits for the
+ * rest of its trailing silence (400 ms): the call that returns ASR_EP_END then has nothing left
+ * to do unless the patient spoke again. That earlier call blocks for the decoding (tens of ms,
+ * about 4 % of the speech's length); audio devices buffer seconds. */
 asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count);
 /* Input ended (a file, or the caller gives up): decodes what was heard. Returns the result. */
 const asr_result *asr_stream_finish(asr_stream *s);

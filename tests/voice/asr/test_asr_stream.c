@@ -61,7 +61,7 @@ static void test_answer_between_noise(void **state)
     fixture *f = *state;
     assert_int_equal(asr_test_say(f->dir, "q", "fr+m6", 150, "quatre", "pad 1.5 2"), 0);
     assert_int_equal(asr_test_sh("cd '%s' && sox -V1 q.wav -n stat 2>&1 | grep -q Length && "
-                                 "sox -V1 -n -r 16000 -c 1 -b 16 n.wav synth $(soxi -D q.wav) whitenoise vol 0.004 && "
+                                 "sox -R -V1 -n -r 16000 -c 1 -b 16 n.wav synth $(soxi -D q.wav) whitenoise vol 0.004 && "
                                  "sox -V1 -m -v 1 q.wav -v 1 n.wav -b 16 qn.wav", f->dir), 0);
     char path[600];
     snprintf(path, sizeof path, "%s/qn.wav", f->dir);
@@ -80,6 +80,8 @@ static void test_answer_between_noise(void **state)
     const asr_result *r = asr_stream_result(s);
     assert_non_null(r);
     assert_true(r->speech_ms > 150 && r->speech_ms < 900);
+    /* decoded while the endpointer was still making sure of the silence */
+    assert_true(r->decoded_in_silence);
     print_message("stream: '%s' -> %s conf %.2f, speech %.0f ms\n", r->transcript, asr_kind_name(r->kind, r->value),
                   r->confidence, r->speech_ms);
     /* heard right; accepted or, when unsure, refused, but never another answer */
@@ -93,6 +95,45 @@ static void test_answer_between_noise(void **state)
     assert_int_equal(whole.heard_kind, r->heard_kind);
     assert_int_equal(whole.heard_value, r->heard_value);
     assert_true(whole.audio_ms > r->audio_ms);
+    asr_stream_free(s);
+    audio_pcm_free(&pcm);
+}
+
+/* "un", a 300 ms pause (shorter than the 400 ms that end an answer), "peu": the decision taken
+ * on "un" during the pause is dropped, and the whole "un peu" is decoded. */
+static void test_speech_resumes_after_early_decoding(void **state)
+{
+    fixture *f = *state;
+    /* eSpeak's own silence either side is trimmed, so that the pause is what is asked */
+    assert_int_equal(asr_test_say(f->dir, "a", "fr+m6", 150, "un",
+                                  "silence 1 0.01 0.1% reverse silence 1 0.01 0.1% reverse pad 1.5 0.3"), 0);
+    assert_int_equal(asr_test_say(f->dir, "b", "fr+m6", 150, "peu", "silence 1 0.01 0.1% pad 0 1.5"), 0);
+    assert_int_equal(asr_test_sh("cd '%s' && sox -V1 a.wav b.wav ab.wav && "
+                                 "sox -R -V1 -n -r 16000 -c 1 -b 16 n.wav synth $(soxi -D ab.wav) whitenoise vol 0.004 && "
+                                 "sox -V1 -m -v 1 ab.wav -v 1 n.wav -b 16 abn.wav", f->dir), 0);
+    char path[600], err[256];
+    snprintf(path, sizeof path, "%s/a.wav", f->dir);
+    audio_pcm pcm = {0};
+    assert_int_equal(asr_test_load(path, &pcm), 0);
+    size_t un_len = pcm.count;
+    audio_pcm_free(&pcm);
+    snprintf(path, sizeof path, "%s/abn.wav", f->dir);
+    assert_int_equal(asr_test_load(path, &pcm), 0);
+    asr_result one;
+    assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, pcm.samples, un_len, &one, err,
+                                   sizeof err), 0);
+    print_message("'un' alone -> '%s'\n", one.transcript);
+    assert_string_equal(one.transcript, "un");
+    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
+    assert_non_null(s);
+    stream_events e = feed(s, &pcm);
+    assert_int_equal(e.last, ASR_EP_END);
+    const asr_result *r = asr_stream_result(s);
+    print_message("'un' pause 'peu' -> '%s' %s conf %.2f, speech %.0f ms\n", r->transcript,
+                  asr_kind_name(r->kind, r->value), r->confidence, r->speech_ms);
+    assert_string_equal(r->transcript, "un peu");
+    assert_int_equal(r->heard_value, 2);
+    assert_true(r->speech_ms > 500);
     asr_stream_free(s);
     audio_pcm_free(&pcm);
 }
@@ -196,6 +237,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_answer_between_noise),
+        cmocka_unit_test(test_speech_resumes_after_early_decoding),
         cmocka_unit_test(test_silence_times_out),
         cmocka_unit_test(test_bad_configuration),
         cmocka_unit_test(test_model_per_language),
