@@ -53,9 +53,10 @@ static void usage(FILE *to)
           "                   with a key, Google's voice is used when reachable and cached for offline use\n"
           "  --google-endpoint URL   https:// endpoint of the Text-to-Speech API (default: Google's)\n"
           "  --speed WPM      speaking speed in words per minute (default 150)\n"
-          "  --asr-model DIR  PocketSphinx acoustic model for both languages (default: assets/voice/model-fr,\n"
-          "                 the US-English model adapted to French, for French; Debian's US-English\n"
-          "                 model for English)\n",
+          "  --asr-model DIR  PocketSphinx acoustic model for both languages, alone (default for French:\n"
+          "                 assets/voice/model-fr, the US-English model adapted to French, with\n"
+          "                 assets/voice/model-fr-ptm, the CMU Sphinx French model adapted the same way,\n"
+          "                 asked when the first is unsure; for English: Debian's US-English model)\n",
           to);
 }
 

@@ -23,8 +23,9 @@ static const char usage[] =
     "   \"confidence\":0..1,\"audio_ms\":...,\"decode_ms\":...}\n"
     "--transcript adds the words heard (\"transcript\"). --hmm and --dict select another acoustic\n"
     "model and its lexicon for --lang (a French model with a French dictionary, for example);\n"
-    "by default French uses assets/voice/model-fr (the US-English model adapted to French) and\n"
-    "English Debian's US-English model.\n"
+    "by default French uses assets/voice/model-fr (the US-English model adapted to French), and\n"
+    "assets/voice/model-fr-ptm (the CMU Sphinx French model adapted the same way) when the first\n"
+    "is unsure; English uses Debian's US-English model. A model given with --hmm decides alone.\n"
     "Exit status: 0 every file decoded, 1 some file could not be read, 2 usage or model error.\n";
 
 typedef struct {

@@ -30,6 +30,7 @@ static const asr_calibration default_calibration = {
     .w_ratio = 0.579, .w_margin = 0.375, .offset = -0.430, .cmn_own_weight = 0.5, .w_snr = 0.1634};
 #define ASR_CALIBRATION_FILE "qlq-confidence"
 #define ASR_FR_MODEL_DIR "voice/model-fr"
+#define ASR_FR_SECOND_MODEL_DIR "voice/model-fr-ptm"
 
 enum { MAX_ARGS = 64 };
 
@@ -164,32 +165,75 @@ static int load_calibration(const char *model, asr_calibration *cal, char *err, 
     return 0;
 }
 
+/* The second opinion: the configured one ("": none), else, when the first model is the default
+ * one, the CMU Sphinx French model adapted to French as the kiosk hears it, shipped in the assets. */
+static bool choose_second(const asr_config *cfg, asr_lang lang, const char *assets, char *out, size_t len)
+{
+    const char *own = lang == ASR_LANG_FR ? cfg->fr_second_hmm_dir : cfg->en_second_hmm_dir;
+    const char *first = lang == ASR_LANG_FR ? cfg->fr_hmm_dir : cfg->en_hmm_dir;
+    if (own) {
+        snprintf(out, len, "%s", own);
+        return *own != '\0';
+    }
+    bool default_first = !(first && *first) && !(cfg->hmm_dir && *cfg->hmm_dir);
+    char shipped[ASR_PATH_MAX];
+    snprintf(shipped, sizeof shipped, "%s/" ASR_FR_SECOND_MODEL_DIR "/means", assets);
+    if (lang != ASR_LANG_FR || !default_first || !file_exists(shipped))
+        return false;
+    snprintf(out, len, "%s/" ASR_FR_SECOND_MODEL_DIR, assets);
+    return true;
+}
+
+/* One more acoustic model for a language: its decoder, calibration and lexicon (the configured
+ * one for the first model, else the model's own qlq-<lang>.dict when it has one, else the
+ * assets'), the grammars and the phone loop. The phrases are read with the first model; every
+ * other model must know their words. */
+static int load_model(const asr_config *cfg, asr_lang lang, const char *assets, const char *model_dir,
+                      asr_lang_data *ld, char *err, size_t err_len)
+{
+    const char *tag = asr_lang_tag[lang];
+    const char *dict = lang == ASR_LANG_FR ? cfg->fr_dict : cfg->en_dict;
+    asr_model *m = &ld->models[ld->n_models];
+    char model_dict[ASR_PATH_MAX + 32], assets_dict[ASR_PATH_MAX], phrases[ASR_PATH_MAX];
+    snprintf(m->dir, sizeof m->dir, "%s", model_dir);
+    snprintf(model_dict, sizeof model_dict, "%s/qlq-%s.dict", m->dir, tag);
+    snprintf(assets_dict, sizeof assets_dict, "%s/voice/%s.dict", assets, tag);
+    snprintf(phrases, sizeof phrases, "%s/voice/%s.phrases", assets, tag);
+    const char *lexicon = dict && ld->n_models == 0 ? dict : file_exists(model_dict) ? model_dict : assets_dict;
+    if (load_calibration(m->dir, &m->cal, err, err_len) != 0)
+        return -1;
+    m->ps = make_decoder(cfg, m->dir, err, err_len);
+    if (!m->ps)
+        return -1;
+    bool first = ld->n_models++ == 0;
+    if (asr_lexicon_load(m->ps, lexicon, lang, err, err_len) != 0 ||
+        (first ? asr_phrases_load(m->ps, phrases, lang, ld, err, err_len)
+               : asr_phrases_check(m->ps, ld, lexicon, err, err_len)) != 0 ||
+        asr_grammar_build(m->ps, lang, ld, err, err_len) != 0)
+        return -1;
+    if (ps_set_allphone_file(m->ps, asr_phone_search, NULL) < 0) {
+        snprintf(err, err_len, "%s: cannot set up the phone loop", m->dir);
+        return -1;
+    }
+    return 0;
+}
+
 static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, size_t err_len)
 {
     const char *dict = lang == ASR_LANG_FR ? cfg->fr_dict : cfg->en_dict;
-    char dict_path[ASR_PATH_MAX], phrases_path[ASR_PATH_MAX];
-    const char *dir = assets_dir(cfg);
+    const char *assets = assets_dir(cfg);
     asr_lang_data *ld = &a->lang[lang];
     if (dict && !*dict) {
         snprintf(ld->why, sizeof ld->why, "language %s disabled by configuration", asr_lang_tag[lang]);
         return 0;
     }
-    snprintf(dict_path, sizeof dict_path, "%s/voice/%s.dict", dir, asr_lang_tag[lang]);
-    snprintf(phrases_path, sizeof phrases_path, "%s/voice/%s.phrases", dir, asr_lang_tag[lang]);
-    choose_model(cfg, lang, dir, ld->model, sizeof ld->model);
-    if (load_calibration(ld->model, &ld->cal, err, err_len) != 0)
+    char model[ASR_PATH_MAX];
+    choose_model(cfg, lang, assets, model, sizeof model);
+    if (load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
-    ld->ps = make_decoder(cfg, ld->model, err, err_len);
-    if (!ld->ps)
+    if (choose_second(cfg, lang, assets, model, sizeof model) &&
+        load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
-    if (asr_lexicon_load(ld->ps, dict ? dict : dict_path, lang, err, err_len) != 0 ||
-        asr_phrases_load(ld->ps, phrases_path, lang, ld, err, err_len) != 0 ||
-        asr_grammar_build(ld->ps, lang, ld, err, err_len) != 0)
-        return -1;
-    if (ps_set_allphone_file(ld->ps, asr_phone_search, NULL) < 0) {
-        snprintf(err, err_len, "cannot set up the phone loop");
-        return -1;
-    }
     ld->ready = true;
     return 0;
 }
@@ -222,13 +266,18 @@ void asr_destroy(asr *a)
         return;
     for (int l = 0; l < ASR_LANG_COUNT; l++) {
         asr_phrases_free(&a->lang[l]);
-        if (a->lang[l].ps)
-            ps_free(a->lang[l].ps);
+        for (int m = 0; m < a->lang[l].n_models; m++)
+            ps_free(a->lang[l].models[m].ps);
     }
     free(a);
 }
 
 const char *asr_model_dir(const asr *a, asr_lang lang)
 {
-    return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].ps ? a->lang[lang].model : NULL;
+    return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].n_models > 0 ? a->lang[lang].models[0].dir : NULL;
+}
+
+const char *asr_second_model_dir(const asr *a, asr_lang lang)
+{
+    return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].n_models > 1 ? a->lang[lang].models[1].dir : NULL;
 }

@@ -104,11 +104,11 @@ static int utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, 
     return 0;
 }
 
-static int run_pass(const asr_lang_data *ld, const char *search, segment *seg, pass *out)
+static int run_pass(const asr_model *m, const char *search, segment *seg, pass *out)
 {
     const int16_t *s = seg->d;
     size_t n = seg->count;
-    ps_decoder_t *ps = ld->ps;
+    ps_decoder_t *ps = m->ps;
     memset(out, 0, sizeof *out);
     out->word_sf = 1 << 30;
     out->word_ef = -1;
@@ -236,13 +236,13 @@ static double total_score(const pass *p)
 }
 
 /* How much better the best phrase explains the audio than the best phrase of another meaning. */
-static int rival_margin(asr *a, asr_lang lang, asr_grammar g, const asr_phrase *best, const pass *gram,
+static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const asr_phrase *best, const pass *gram,
                         segment *seg, double *margin)
 {
     char name[48];
     pass *rival = malloc(sizeof *rival);
     asr_rival_name(lang, g, asr_meaning_index(best->kind, best->value), name, sizeof name);
-    if (!rival || run_pass(&a->lang[lang], name, seg, rival) != 0) {
+    if (!rival || run_pass(m, name, seg, rival) != 0) {
         free(rival);
         return -1;
     }
@@ -277,21 +277,21 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
 }
 
 /* The three passes over the dithered copy in `seg`; fills the evidence; p is the best phrase or NULL. */
-static int decode_passes(asr *a, asr_lang lang, asr_grammar g, segment *seg, pass *gram, pass *loop,
-                         const asr_phrase **p, asr_result *out)
+static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, segment *seg,
+                         pass *gram, pass *loop, const asr_phrase **p, asr_result *out)
 {
     char search[32];
     asr_search_name(lang, g, search, sizeof search);
     *p = NULL;
-    if (run_pass(&a->lang[lang], search, seg, gram) != 0)
+    if (run_pass(m, search, seg, gram) != 0)
         return -1;
     transcript(gram->words, out->transcript, sizeof out->transcript);
-    *p = gram->words[0] ? find_phrase(&a->lang[lang], g, gram->words) : NULL;
+    *p = gram->words[0] ? find_phrase(ld, g, gram->words) : NULL;
     if (!*p || gram->word_ef < gram->word_sf)
         return 0;
-    if ((*p)->kind != ASR_REJECT && rival_margin(a, lang, g, *p, gram, seg, &out->rival_margin) != 0)
+    if ((*p)->kind != ASR_REJECT && rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin) != 0)
         return -1;
-    if (run_pass(&a->lang[lang], asr_phone_search, seg, loop) != 0)
+    if (run_pass(m, asr_phone_search, seg, loop) != 0)
         return -1;
     /* over the words only: silence around them is modelled equally well by both and would
      * only dilute the ratio, more so for short words */
@@ -302,39 +302,102 @@ static int decode_passes(asr *a, asr_lang lang, asr_grammar g, segment *seg, pas
     return 0;
 }
 
+/* What one model hears in the dithered samples: heard_* and the confidence (0 when it heard
+ * nothing); the decision is taken by the caller. */
+static int decode_with(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, const int16_t *d,
+                       size_t count, asr_result *out)
+{
+    pass *gram = malloc(sizeof *gram), *loop = malloc(sizeof *loop);
+    const asr_phrase *p = NULL;
+    segment seg = {.d = d, .count = count};
+    int rc = gram && loop && utterance_cmn(m->ps, m->cal.cmn_own_weight, d, count, seg.mean) == 0
+                 ? decode_passes(ld, m, lang, g, &seg, gram, loop, &p, out)
+                 : -1;
+    bool scored = rc == 0 && p && loop->n_segs > 0;
+    free(gram);
+    free(loop);
+    out->models = 1;
+    if (rc != 0 || !scored)
+        return rc;
+    double margin = out->rival_margin < RIVAL_MARGIN_CAP ? out->rival_margin : RIVAL_MARGIN_CAP;
+    const asr_calibration *cal = &m->cal;
+    double z = cal->w_ratio * out->phone_loop_ratio + cal->w_margin * margin + cal->w_snr * out->snr_db +
+               cal->offset;
+    out->heard_kind = p->kind;
+    out->heard_value = p->value;
+    out->confidence = p->kind == ASR_REJECT ? 0.0 : 1.0 / (1.0 + exp(-z));
+    return 0;
+}
+
+/* Merging two opinions: a logistic on the surer model's confidence, whether the other heard the
+ * same meaning (and how sure it was), and the phone-loop ratios (how well the words explain the
+ * sound: low for both when another sentence was forced onto a phrase). Fitted by
+ * bench/fit_fusion.py on the tuning voices from each model's own run; a decoy or nothing heard has
+ * confidence 0. Benchmark (held-out voices, threshold 0.8) against the first model alone: clean
+ * answers 98.5 % (same), 20 dB 80 % (68), 10 dB 51 % (37), commands 89 % (82), oui/non 77 % (67),
+ * out-of-grammar rejected 99.2 % (98.4), misheard accepted 1.1 % (1.4). */
+static const double fusion_weight[] = {
+    0.260,  /* logit of the surer model's confidence */
+    2.132,  /* both heard the same meaning */
+    0.299,  /* ... times the logit of the other's confidence */
+    -0.024, /* they differ: logit of the other's confidence */
+    0.194,  /* both agree: the lower phone-loop ratio */
+    0.839,  /* phone-loop ratio of the surer model */
+    1.236,  /* offset */
+};
+
+static double logit(double c)
+{
+    c = c < 1e-4 ? 1e-4 : c > 1.0 - 1e-4 ? 1.0 - 1e-4 : c;
+    return log(c / (1.0 - c));
+}
+
+static void fuse(const asr_result *first, const asr_result *second, asr_result *out)
+{
+    const asr_result *sure = second->confidence > first->confidence ? second : first;
+    const asr_result *other = sure == first ? second : first;
+    double agree = sure->heard_kind != ASR_REJECT && sure->heard_kind == other->heard_kind &&
+                           sure->heard_value == other->heard_value
+                       ? 1.0
+                       : 0.0;
+    double low_ratio = first->phone_loop_ratio < second->phone_loop_ratio ? first->phone_loop_ratio
+                                                                          : second->phone_loop_ratio;
+    const double *w = fusion_weight;
+    double z = w[0] * logit(sure->confidence) + w[1] * agree + w[2] * agree * logit(other->confidence) +
+               w[3] * (1.0 - agree) * logit(other->confidence) + w[4] * agree * low_ratio +
+               w[5] * sure->phone_loop_ratio + w[6];
+    *out = *sure;
+    out->confidence = sure->heard_kind == ASR_REJECT ? 0.0 : 1.0 / (1.0 + exp(-z));
+    out->models = 2;
+}
+
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
                        asr_result *out, char *err, size_t err_len)
 {
     if (voiced_frames(samples, count) < MIN_VOICED_FRAMES)
         return 0; /* not speech: out stays a rejection with confidence 0 */
+    const asr_lang_data *ld = &a->lang[lang];
     int16_t *d = dithered(samples, count);
-    pass *gram = malloc(sizeof *gram), *loop = malloc(sizeof *loop);
-    const asr_phrase *p = NULL;
-    segment seg = {.d = d, .count = count};
-    int rc = d && gram && loop &&
-                     utterance_cmn(a->lang[lang].ps, a->lang[lang].cal.cmn_own_weight, d, count, seg.mean) == 0
-                 ? decode_passes(a, lang, g, &seg, gram, loop, &p, out)
-                 : -1;
-    bool scored = rc == 0 && p && loop->n_segs > 0;
+    int rc = d ? decode_with(ld, &ld->models[0], lang, g, d, count, out) : -1;
+    bool unsure = out->heard_kind == ASR_REJECT || out->confidence < ASR_SECOND_OPINION_BELOW;
+    if (rc == 0 && ld->n_models > 1 && unsure) {
+        asr_result second = *out, first = *out;
+        second.heard_kind = ASR_REJECT;
+        second.heard_value = 0;
+        second.confidence = 0;
+        second.transcript[0] = '\0';
+        rc = decode_with(ld, &ld->models[1], lang, g, d, count, &second);
+        if (rc == 0)
+            fuse(&first, &second, out);
+    }
     free(d);
-    free(gram);
-    free(loop);
     if (rc != 0) {
         snprintf(err, err_len, "the decoder failed on %zu samples", count);
         return -1;
     }
-    if (!scored)
-        return 0; /* out stays a rejection with confidence 0 */
-    double margin = out->rival_margin < RIVAL_MARGIN_CAP ? out->rival_margin : RIVAL_MARGIN_CAP;
-    const asr_calibration *cal = &a->lang[lang].cal;
-    double z = cal->w_ratio * out->phone_loop_ratio + cal->w_margin * margin + cal->w_snr * out->snr_db +
-               cal->offset;
-    out->confidence = 1.0 / (1.0 + exp(-z));
-    out->heard_kind = p->kind;
-    out->heard_value = p->value;
-    if (p->kind != ASR_REJECT && out->confidence >= a->reject_below) {
-        out->kind = p->kind;
-        out->value = p->value;
+    if (out->heard_kind != ASR_REJECT && out->confidence >= a->reject_below) {
+        out->kind = out->heard_kind;
+        out->value = out->heard_value;
     }
     return 0;
 }

@@ -25,16 +25,27 @@ typedef struct {
     double w_snr; /* weight of the words' level over the background (0: not used) */
 } asr_calibration;
 
-/* Each language has its own decoder: French is heard best through a model adapted to French
- * (assets/voice/model-fr), English through the US-English model it was trained for. */
+enum { ASR_MAX_MODELS = 2 };
+
+/* One acoustic model and the decoder that holds it, with the language's lexicon in its phones,
+ * the grammars and the phone loop. */
 typedef struct {
     ps_decoder_t *ps;
     asr_calibration cal;
+    char dir[ASR_PATH_MAX]; /* acoustic model directory */
+} asr_model;
+
+/* Each language has its own decoders. French: the US-English model adapted to French
+ * (assets/voice/model-fr) decides alone when it is sure; when it is not, the CMU Sphinx French
+ * model adapted the same way (assets/voice/model-fr-ptm) gives a second opinion: the two err on
+ * different sounds, above all in noise (see asr_decode.c). */
+typedef struct {
+    asr_model models[ASR_MAX_MODELS];
+    int n_models;
     asr_phrase phrases[ASR_MAX_PHRASES];
     size_t n_phrases;
     bool ready;         /* lexicon and grammars loaded */
     char why[256];      /* why not ready, for the error of asr_recognize */
-    char model[ASR_PATH_MAX]; /* acoustic model directory in use */
 } asr_lang_data;
 
 struct asr {
@@ -50,6 +61,8 @@ int asr_lexicon_load(ps_decoder_t *ps, const char *path, asr_lang lang, char *er
 int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang_data *ld,
                      char *err, size_t err_len);
 void asr_phrases_free(asr_lang_data *ld);
+/* Every word of the phrases already loaded must be in this decoder's dictionary too. */
+int asr_phrases_check(ps_decoder_t *ps, const asr_lang_data *ld, const char *lexicon, char *err, size_t err_len);
 
 /* asr_grammar.c: registers one FSG search per grammar of a language ("fr-4", "fr-7", "fr-yn"). */
 int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, char *err, size_t err_len);

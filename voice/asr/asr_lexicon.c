@@ -196,3 +196,21 @@ void asr_phrases_free(asr_lang_data *ld)
         free(ld->phrases[i].words);
     ld->n_phrases = 0;
 }
+
+int asr_phrases_check(ps_decoder_t *ps, const asr_lang_data *ld, const char *lexicon, char *err, size_t err_len)
+{
+    for (size_t i = 0; i < ld->n_phrases; i++) {
+        char words[512];
+        snprintf(words, sizeof words, "%s", ld->phrases[i].words);
+        for (char *save = NULL, *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            char *pron = ps_lookup_word(ps, w);
+            if (!pron) {
+                snprintf(err, err_len, "%s: no pronunciation for '%.*s' (a word of the phrases)", lexicon,
+                         (int)strcspn(w, "@"), w);
+                return -1;
+            }
+            ckd_free(pron);
+        }
+    }
+    return 0;
+}

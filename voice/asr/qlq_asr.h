@@ -9,8 +9,10 @@
  * Debian ships only a US-English acoustic model: French is recognised through a French lexicon
  * written in its phone set (assets/voice/fr.dict), with that model adapted to French speech
  * (assets/voice/model-fr, made by tools/acoustic/adapt.sh); each language has its own decoder.
- * A real French acoustic model is used instead when configured (fr_hmm_dir + a French dictionary
- * in its phone set as fr_dict).
+ * When that model is unsure, a second one gives its opinion: the CMU Sphinx French model, trained
+ * on real French speech, adapted the same way (assets/voice/model-fr-ptm, with its lexicon in
+ * French phones). Another model is used instead when configured (fr_hmm_dir; a lexicon in its
+ * phones as fr_dict or as qlq-fr.dict in the model directory).
  *
  * Speech that is not in the grammar (another sentence, a cough, noise, silence) is rejected: the
  * audio is first trimmed to the speech by the endpointer, the grammar's best path is then scored
@@ -68,6 +70,7 @@ typedef struct {
     double phone_loop_ratio;
     double rival_margin;
     double snr_db;         /* level of the words over the sound around them (0..40 dB) */
+    int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
 } asr_result;
 
 typedef struct {
@@ -77,8 +80,13 @@ typedef struct {
                                * present (the US-English model adapted to French), else en-US */
     const char *en_hmm_dir;   /* English model; NULL: hmm_dir, else Debian's US-English model
                                * (/usr/share/pocketsphinx/model/en-us/en-us) */
-    const char *fr_dict;      /* French lexicon in the model's phones; NULL: <assets>/voice/fr.dict */
-    const char *en_dict;      /* English lexicon; NULL: <assets>/voice/en.dict */
+    const char *fr_second_hmm_dir; /* French model asked for a second opinion when the first is
+                                    * unsure; NULL: <assets>/voice/model-fr-ptm when present and
+                                    * the first model is the default one; "": none */
+    const char *en_second_hmm_dir; /* the same for English; NULL or "": none */
+    const char *fr_dict;      /* French lexicon in the model's phones; NULL: the model's own
+                               * <model>/qlq-fr.dict when it has one, else <assets>/voice/fr.dict */
+    const char *en_dict;      /* English lexicon; NULL: <model>/qlq-en.dict, else <assets>/voice/en.dict */
     double reject_below;      /* confidence under which a result is ASR_REJECT; 0: ASR_REJECT_BELOW */
     const char *decoder_args; /* extra PocketSphinx options ("-beam 1e-60 ..."), NULL: none */
     bool verbose;             /* let PocketSphinx log to stderr (default: silent) */
@@ -91,6 +99,9 @@ typedef struct {
  * asks again more often (and item 0 advises touch): a wrong answer stored is worse. */
 #define ASR_REJECT_BELOW 0.8
 #define ASR_CONFIRM_BELOW 0.9
+/* The first model's confidence under which a second model, when there is one, is asked (above it,
+ * on the benchmark, the second opinion changed nothing but the time spent). */
+#define ASR_SECOND_OPINION_BELOW 0.9
 
 typedef struct asr asr;
 
@@ -99,6 +110,8 @@ asr *asr_create(const asr_config *cfg, char *err, size_t err_len);
 void asr_destroy(asr *a);
 /* The acoustic model directory a language is decoded with; NULL when the language is not loaded. */
 const char *asr_model_dir(const asr *a, asr_lang lang);
+/* The model asked for a second opinion; NULL when there is none. */
+const char *asr_second_model_dir(const asr *a, asr_lang lang);
 
 /* Recognises one utterance held in memory (any length up to a minute; leading and trailing
  * silence or noise are trimmed by the endpointer first). Returns 0, or -1 with `err` set. */

@@ -189,6 +189,25 @@ static void test_out_of_grammar_rejected(void **state)
     assert_true(rejected * 100 >= n * ASR_TEST_OOG_PERCENT);
 }
 
+/* The second model is asked exactly when the first is unsure; what is not speech is not decoded. */
+static void test_second_opinion(void **state)
+{
+    fixture *f = *state;
+    int asked = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const asr_result *r = &f->items[i].r;
+        assert_in_range(r->models, 0, 2);
+        if (r->models == 0)
+            assert_true(r->heard_kind == ASR_REJECT && r->confidence == 0.0);
+        if (r->models == 1)
+            assert_true(r->heard_kind != ASR_REJECT && r->confidence >= ASR_SECOND_OPINION_BELOW);
+        asked += r->models == 2;
+    }
+    print_message("second opinion asked on %d of %zu files\n", asked, f->n);
+    /* out-of-grammar speech makes the first unsure; clean answers it decides alone */
+    assert_true(asked > 0 && asked * 2 < (int)f->n);
+}
+
 /* The confidence means something: answers heard right score higher than out-of-grammar speech
  * (by little: the likelihood ratio against a phone loop separates them only weakly, see the bench). */
 static void test_confidence_separates(void **state)
@@ -219,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_must_pass),
         cmocka_unit_test(test_out_of_grammar_rejected),
         cmocka_unit_test(test_confidence_separates),
+        cmocka_unit_test(test_second_opinion),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -201,8 +201,9 @@ static void test_bad_configuration(void **state)
     asr_destroy(a);
 }
 
-/* French is decoded with the adapted model shipped in the assets, English with Debian's; a model
- * directory's own calibration is read, and a broken one is refused with the file named. */
+/* French is decoded with the adapted model shipped in the assets and the adapted CMU Sphinx French
+ * model as its second opinion, English with Debian's; a model directory's own calibration and
+ * lexicon are read, and broken ones are refused with the file named. */
 static void test_model_per_language(void **state)
 {
     fixture *f = *state;
@@ -211,9 +212,29 @@ static void test_model_per_language(void **state)
     asr_config cfg = {.assets_dir = assets};
     asr *a = asr_create(&cfg, err, sizeof err);
     assert_non_null(a);
-    assert_non_null(strstr(asr_model_dir(a, ASR_LANG_FR), "voice/model-fr"));
+    const char *first = asr_model_dir(a, ASR_LANG_FR), *second = asr_second_model_dir(a, ASR_LANG_FR);
+    assert_string_equal(first + strlen(first) - strlen("voice/model-fr"), "voice/model-fr");
+    assert_non_null(second);
+    assert_string_equal(second + strlen(second) - strlen("voice/model-fr-ptm"), "voice/model-fr-ptm");
     assert_string_equal(asr_model_dir(a, ASR_LANG_EN), "/usr/share/pocketsphinx/model/en-us/en-us");
+    assert_null(asr_second_model_dir(a, ASR_LANG_EN));
     asr_destroy(a);
+
+    /* no second opinion when asked for none */
+    asr_config alone = {.assets_dir = assets, .fr_second_hmm_dir = ""};
+    a = asr_create(&alone, err, sizeof err);
+    assert_non_null(a);
+    assert_null(asr_second_model_dir(a, ASR_LANG_FR));
+    asr_destroy(a);
+
+    /* a second model whose lexicon lacks a word of the phrases: refused, the lexicon named */
+    snprintf(model, sizeof model, "%s/p", f->dir);
+    assert_int_equal(asr_test_sh("cp -r '%s/voice/model-fr-ptm' '%s' && sed -i '/^oui/d' '%s/qlq-fr.dict'", assets,
+                                 model, model), 0);
+    asr_config no_oui = {.assets_dir = assets, .fr_second_hmm_dir = model};
+    assert_null(asr_create(&no_oui, err, sizeof err));
+    assert_non_null(strstr(err, "p/qlq-fr.dict"));
+    assert_non_null(strstr(err, "'oui'"));
 
     /* a copy of the model whose calibration line is not four numbers */
     snprintf(model, sizeof model, "%s/m", f->dir);
@@ -229,7 +250,18 @@ static void test_model_per_language(void **state)
     a = asr_create(&broken, err, sizeof err);
     assert_non_null(a);
     assert_string_equal(asr_model_dir(a, ASR_LANG_FR), model);
+    assert_null(asr_second_model_dir(a, ASR_LANG_FR)); /* a model chosen decides alone */
     assert_string_equal(asr_model_dir(a, ASR_LANG_EN), "/usr/share/pocketsphinx/model/en-us/en-us");
+    asr_destroy(a);
+
+    /* a model that brings the kiosk's words in its own phones: its qlq-fr.dict is the lexicon */
+    assert_int_equal(asr_test_sh("cp '%s/voice/fr.dict' '%s/qlq-fr.dict' && echo 'oui W IY QQ' >> '%s/qlq-fr.dict'",
+                                 assets, model, model), 0);
+    assert_null(asr_create(&broken, err, sizeof err));
+    assert_non_null(strstr(err, "qlq-fr.dict:"));
+    broken.fr_dict = "";
+    a = asr_create(&broken, err, sizeof err); /* French disabled: its lexicon is not read */
+    assert_non_null(a);
     asr_destroy(a);
 }
 
