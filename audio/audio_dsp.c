@@ -1,10 +1,12 @@
 /*
- * audio_dsp.c - sample-rate conversion (libsamplerate) and level measurement.
+ * audio_dsp.c - sample-rate conversion (libsamplerate), tempo change (libsonic) and level measurement.
  */
 #include "audio_internal.h"
 
 #include <math.h>
+#include <limits.h>
 #include <samplerate.h>
+#include <sonic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +72,29 @@ audio_status audio_wav_read_at(const char *path, int rate, audio_pcm *out, char 
     if (s != AUDIO_OK && err && err_len)
         snprintf(err, err_len, "%s: cannot resample to %d Hz: %s", path, rate, audio_status_name(s));
     return s;
+}
+
+audio_status audio_change_tempo(const audio_pcm *in, double speed, audio_pcm *out)
+{
+    if (!in || !out || (!in->samples && in->count > 0) || !rate_ok(in->rate) || !(speed >= 0.25 && speed <= 4.0) ||
+        in->count > INT_MAX / 8)
+        return AUDIO_ERR_FORMAT;
+    *out = (audio_pcm){0};
+    /* sonic works in place: room for the longer result when slowing down, and for its tail */
+    size_t cap = (size_t)((double)in->count / speed) + (size_t)in->rate / 10 + in->count + 1;
+    int16_t *buf = calloc(cap, sizeof *buf);
+    if (!buf)
+        return AUDIO_ERR_NOMEM;
+    if (in->count)
+        memcpy(buf, in->samples, in->count * sizeof *buf);
+    int n = in->count ? sonicChangeShortSpeed(buf, (int)in->count, (float)speed, 1.0f, 1.0f, 1.0f, 0, in->rate, 1)
+                      : 0;
+    if (n < 0 || (size_t)n > cap) {
+        free(buf);
+        return AUDIO_ERR_NOMEM;
+    }
+    *out = (audio_pcm){.samples = buf, .count = (size_t)n, .rate = in->rate};
+    return AUDIO_OK;
 }
 
 audio_status audio_resample(const audio_pcm *in, int rate, audio_pcm *out)

@@ -52,6 +52,10 @@ audio_status audio_resample(const audio_pcm *in, int rate, audio_pcm *out);
  * recogniser or a device needs it. The message names the file. */
 audio_status audio_wav_read_at(const char *path, int rate, audio_pcm *out, char *err, size_t err_len);
 
+/* The same speech `speed` times faster (0.25..4; under 1: slower) with its pitch kept (libsonic,
+ * made for speech): the recogniser brings slow speech to the rate its models learnt. */
+audio_status audio_change_tempo(const audio_pcm *in, double speed, audio_pcm *out);
+
 /* ---- levels -------------------------------------------------------------------------------- */
 
 typedef struct {

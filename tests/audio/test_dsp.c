@@ -1,5 +1,5 @@
 /*
- * test_dsp.c - resampling keeps frequency and duration; the level meter on signals whose level is
+ * test_dsp.c - resampling keeps frequency and duration; a tempo change keeps the pitch; the level meter on signals whose level is
  * known analytically; a real eSpeak NG recording read and resampled.
  */
 #include "qlq_audio.h"
@@ -122,6 +122,32 @@ static void test_resample_same_rate_and_edges(void **state)
     audio_pcm_free(&in);
 }
 
+/* Speech made faster or slower keeps its pitch: a 200 Hz tone at speed 2 lasts half as long and is
+ * still 200 Hz; at 0.5 twice as long; an empty input gives an empty output; absurd speeds refused. */
+static void test_tempo(void **state)
+{
+    (void)state;
+    audio_pcm in = make_sine(16000, 200.0, 12000.0, 2.0), out;
+    const double speeds[] = {2.0, 1.5, 0.5};
+    for (size_t k = 0; k < sizeof speeds / sizeof speeds[0]; k++) {
+        assert_int_equal(audio_change_tempo(&in, speeds[k], &out), AUDIO_OK);
+        double want = (double)in.count / speeds[k];
+        assert_true(fabs((double)out.count - want) <= 0.05 * want);
+        assert_int_equal(out.rate, 16000);
+        size_t skip = 1600, len = out.count - 2 * skip;
+        double zc = (double)zero_crossings(out.samples + skip, len) * 16000.0 / (double)len;
+        assert_true(fabs(zc - 400.0) <= 8.0);
+        audio_pcm_free(&out);
+    }
+    audio_pcm empty = {.samples = NULL, .count = 0, .rate = 16000};
+    assert_int_equal(audio_change_tempo(&empty, 1.5, &out), AUDIO_OK);
+    assert_int_equal(out.count, 0);
+    audio_pcm_free(&out);
+    assert_int_equal(audio_change_tempo(&in, 0.0, &out), AUDIO_ERR_FORMAT);
+    assert_int_equal(audio_change_tempo(&in, 10.0, &out), AUDIO_ERR_FORMAT);
+    audio_pcm_free(&in);
+}
+
 static void test_levels(void **state)
 {
     (void)state;
@@ -191,6 +217,7 @@ int main(void)
         cmocka_unit_test(test_resample_tone),
         cmocka_unit_test(test_resample_long),
         cmocka_unit_test(test_resample_same_rate_and_edges),
+        cmocka_unit_test(test_tempo),
         cmocka_unit_test(test_levels),
         cmocka_unit_test(test_espeak_file),
     };

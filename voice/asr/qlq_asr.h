@@ -71,6 +71,9 @@ typedef struct {
     double rival_margin;
     double snr_db;         /* level of the words over the sound around them (0..40 dB) */
     int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
+    double ms_per_phone;   /* how slowly the words were said: length of the phrase heard per phone */
+    double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;
+                            * 0: nothing decoded */
 } asr_result;
 
 typedef struct {

@@ -37,7 +37,7 @@ int asr_test_say(const char *dir, const char *name, const char *voice, int speed
                  const char *effects)
 {
     return asr_test_sh("espeak-ng -v '%s' -s %d -w '%s/%s.raw.wav' \"%s\" && "
-                       "sox -V1 '%s/%s.raw.wav' -r 16000 -c 1 -b 16 '%s/%s.wav' %s && rm -f '%s/%s.raw.wav'",
+                       "sox -R -V1 '%s/%s.raw.wav' -r 16000 -c 1 -b 16 '%s/%s.wav' %s && rm -f '%s/%s.raw.wav'",
                        voice, speed, dir, name, text, dir, name, dir, name, effects ? effects : "", dir, name);
 }
 
