@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
 #
-#   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--no-nonspeech] OUTDIR
+#   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--speeds "S1 S2"]
+#                  [--no-noise] [--no-nonspeech] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
 #   file  expected  scale  set  voice  condition  text
@@ -12,17 +13,20 @@
 # files have noise over the whole file (the hard case: noise before and after the words).
 # Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
 # --small: one speed per voice and no noise grid (for the tests); --voices replaces the voices of
-# every set. Deterministic (fixed seeds).
+# every set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
+# elderly patients speak, beside the 120-210 of the default sets). Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" nonspeech=1
+lang=fr small=0 sets="tuning,heldout" voices="" speeds="" noise=1 nonspeech=1
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
     --small) small=1; shift ;;
     --sets) sets=$2; shift 2 ;;
     --voices) voices=$2; shift 2 ;;
+    --speeds) speeds=$2; shift 2 ;;
+    --no-noise) noise=0; shift ;;
     --no-nonspeech) nonspeech=0; shift ;;
     *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
   esac
@@ -50,6 +54,7 @@ else
 fi
 tuning_speeds="130 160 190" heldout_speeds="120 150 175 210"
 [[ -n $voices ]] && tuning_voices=$voices heldout_voices=$voices
+[[ -n $speeds ]] && tuning_speeds=$speeds heldout_speeds=$speeds
 pitches=(35 50 70)
 amps=(50 80 110)
 
@@ -109,7 +114,7 @@ gen_set() {
         emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" clean "$text"
         si=$((si + 1))
       done
-      ((small)) && continue
+      ((small || !noise)) && continue
       # Noise grid: one speed per voice and phrase, each noise condition.
       for cond in white20 white10 babble20 babble10; do
         name="${set}_$(printf %04d $n)"; n=$((n + 1))
