@@ -130,7 +130,7 @@ static void count(tally *t, const char *expected, const char *got)
 
 /* Live use: 20 ms chunks arriving in real time through the stream, each processed when it has
  * arrived and the previous one is done. The latency is from the arrival of the chunk that ends the
- * utterance (the endpointer's 400 ms of trailing silence are then complete) to the decision:
+ * utterance (the endpointer's 600 ms of trailing silence are then complete) to the decision:
  * decoding started in the silence and still running delays it. Also kept: the longest call. */
 static void stream_latency(asr *a, asr_lang lang, asr_grammar g, const audio_pcm *pcm, stats *st)
 {
@@ -340,7 +340,7 @@ static void print_timing(stats *st, double load_ms, long rss_loaded, long rss_pe
         size_t n = st->n_lat;
         qsort(st->lat, n, sizeof st->lat[0], cmp_double);
         qsort(st->block, n, sizeof st->block[0], cmp_double);
-        printf("end of speech -> decision (from the end of the endpointer's 400 ms of trailing silence, audio\n"
+        printf("end of speech -> decision (from the end of the endpointer's 600 ms of trailing silence, audio\n"
                "  in 20 ms chunks in real time, %zu clean files): median %.1f ms, p95 %.1f ms, max %.1f ms\n"
                "  decoded during the trailing silence: %zu of %zu; longest single call (the decoding itself):\n"
                "  median %.1f ms, p95 %.1f ms, max %.1f ms\n",

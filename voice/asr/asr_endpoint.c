@@ -45,7 +45,7 @@ struct asr_endpointer {
 
 void asr_endpoint_defaults(asr_endpoint_config *cfg)
 {
-    cfg->trailing_silence_ms = 400;
+    cfg->trailing_silence_ms = 600;
     cfg->start_timeout_ms = 6000;
     cfg->max_speech_ms = 8000;
     cfg->min_speech_ms = 100;
@@ -77,6 +77,17 @@ void asr_endpointer_reset(asr_endpointer *ep)
     memset(ep, 0, sizeof *ep);
     ep->cfg = cfg;
     ep->floor_db = FLOOR_MIN_DB;
+}
+
+void asr_endpointer_next(asr_endpointer *ep)
+{
+    if (ep->state != EP_DONE)
+        return;
+    ep->state = EP_WAITING;
+    ep->has_segment = false;
+    ep->loud_run = ep->gap = 0;
+    ep->quiet_count = ep->quiet_len = ep->quiet_at = 0;
+    ep->peak_db = ep->floor_db;
 }
 
 static double floor_eff(const asr_endpointer *ep)

@@ -1,8 +1,8 @@
 /* asr_stream.c - continuous listening: the endpointer decides when the patient has finished, and
- * the speech (with a little room either side) is decoded. The endpointer needs 400 ms of silence
+ * the speech (with a little room either side) is decoded. The endpointer needs 600 ms of silence
  * to be sure; the room kept after the speech is only 150 ms, so the decoding starts when that
  * much silence has passed and is over before the endpointer's end in nearly every case (decoding
- * 1-2 s of speech takes 30-200 ms here). When the patient speaks again inside the 400 ms, that
+ * 1-2 s of speech takes 30-200 ms here). When the patient speaks again inside the 600 ms, that
  * decision is dropped and the longer speech is decoded later. */
 #include "asr_internal.h"
 
@@ -202,7 +202,7 @@ static bool speech_span(const int16_t *samples, size_t count, size_t *first, siz
     asr_endpointer *ep = asr_endpointer_create(&c);
     if (!ep)
         return false;
-    size_t base = 0, s, e;
+    size_t s, e;
     bool any = false;
     *first = SIZE_MAX;
     *last = 0;
@@ -212,14 +212,12 @@ static bool speech_span(const int16_t *samples, size_t count, size_t *first, siz
         off += n;
         bool got = ev == ASR_EP_END || (off == count && asr_endpointer_finish(ep));
         if (got && asr_endpointer_segment(ep, &s, &e)) {
-            *first = base + s < *first ? base + s : *first;
-            *last = base + e > *last ? base + e : *last;
+            *first = s < *first ? s : *first;
+            *last = e > *last ? e : *last;
             any = true;
         }
-        if (ev == ASR_EP_END) {
-            asr_endpointer_reset(ep);
-            base = off;
-        }
+        if (ev == ASR_EP_END)
+            asr_endpointer_next(ep);
     }
     asr_endpointer_destroy(ep);
     return any;

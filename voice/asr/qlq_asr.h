@@ -124,7 +124,8 @@ int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *sam
 /* ---- endpointing (pure signal processing, no decoder) ------------------------------------- */
 
 typedef struct {
-    int trailing_silence_ms; /* silence that ends an utterance (default 400) */
+    int trailing_silence_ms; /* silence that ends an utterance (default 600: patients pause inside an
+                              * answer, "oui, ... un peu"; at 400 such pauses said slowly ended it) */
     int start_timeout_ms;    /* no speech after this long: ASR_EP_TIMEOUT (default 6000) */
     int max_speech_ms;       /* speech longer than this is cut (default 8000) */
     int min_speech_ms;       /* louder stretches shorter than this are not speech (default 100) */
@@ -148,6 +149,10 @@ typedef struct asr_endpointer asr_endpointer;
 asr_endpointer *asr_endpointer_create(const asr_endpoint_config *cfg);
 void asr_endpointer_destroy(asr_endpointer *ep);
 void asr_endpointer_reset(asr_endpointer *ep);
+/* After ASR_EP_END: listens for the next utterance of the same recording, keeping what was learnt
+ * of the room (noise floor, filters) and the sample count (segments stay numbered from the last
+ * reset). A reset would take the next words, if they came at once, for the room's noise. */
+void asr_endpointer_next(asr_endpointer *ep);
 /* Feeds the next chunk (any size). Once END or TIMEOUT has been returned, further input is
  * ignored until reset. At most one event per call: a chunk longer than trailing_silence_ms may
  * carry both START and END; END is then returned (the segment is set). */
@@ -172,7 +177,7 @@ asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
 /* Feeds captured audio. ASR_EP_END: asr_stream_result holds the decision; ASR_EP_TIMEOUT:
  * nothing was said (the result is ASR_REJECT). The speech is decoded as soon as the patient has
  * been silent for the padding kept after it (150 ms), while the endpointer still waits for the
- * rest of its trailing silence (400 ms): the call that returns ASR_EP_END then has nothing left
+ * rest of its trailing silence (600 ms): the call that returns ASR_EP_END then has nothing left
  * to do unless the patient spoke again. That earlier call blocks for the decoding (tens of ms,
  * about 4 % of the speech's length); audio devices buffer seconds. */
 asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count);

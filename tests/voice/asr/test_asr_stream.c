@@ -99,7 +99,7 @@ static void test_answer_between_noise(void **state)
     audio_pcm_free(&pcm);
 }
 
-/* "un", a 300 ms pause (shorter than the 400 ms that end an answer), "peu": the decision taken
+/* "un", a 300 ms pause (shorter than the 600 ms that end an answer), "peu": the decision taken
  * on "un" during the pause is dropped, and the whole "un peu" is decoded. */
 static void test_speech_resumes_after_early_decoding(void **state)
 {
