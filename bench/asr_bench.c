@@ -139,11 +139,14 @@ static void stream_latency(asr *a, asr_lang lang, asr_grammar g, const audio_pcm
     if (!s)
         return;
     double longest = 0, done_at = 0;
-    for (size_t off = 0; off < pcm->count; off += 320) {
-        size_t n = pcm->count - off < 320 ? pcm->count - off : 320;
+    static const int16_t quiet[320];
+    size_t total = pcm->count + ASR_RATE * 3 / 2; /* the room stays quiet after the file ends */
+    for (size_t off = 0; off < total; off += 320) {
+        size_t n = off < pcm->count ? (pcm->count - off < 320 ? pcm->count - off : 320) : 320;
+        const int16_t *chunk = off < pcm->count ? pcm->samples + off : quiet;
         double arrival = (double)(off + n) * 1000.0 / ASR_RATE;
         double t0 = now_ms();
-        asr_ep_event ev = asr_stream_feed(s, pcm->samples + off, n);
+        asr_ep_event ev = asr_stream_feed(s, chunk, n);
         double dt = now_ms() - t0;
         done_at = (done_at > arrival ? done_at : arrival) + dt;
         longest = dt > longest ? dt : longest;
