@@ -117,7 +117,9 @@ static int utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, 
     return 0;
 }
 
-static int run_pass(const asr_model *m, const char *search, segment *seg, pass *out)
+/* One search over the segment. count_phones: also the phones of the words (the grammar pass only:
+ * the pace of the phrase heard; the other passes would look every phone up for nothing). */
+static int run_pass(const asr_model *m, const char *search, segment *seg, bool count_phones, pass *out)
 {
     const int16_t *s = seg->d;
     size_t n = seg->count;
@@ -156,7 +158,7 @@ static int run_pass(const asr_model *m, const char *search, segment *seg, pass *
         const char *w = ps_seg_word(seg);
         if (!is_filler(w)) {
             append_word(out->words, sizeof out->words, w);
-            out->n_phones += phone_count(ps, w);
+            out->n_phones += count_phones ? phone_count(ps, w) : 0;
             out->word_sf = sf < out->word_sf ? sf : out->word_sf;
             out->word_ef = ef > out->word_ef ? ef : out->word_ef;
         }
@@ -256,7 +258,7 @@ static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const 
     char name[48];
     pass *rival = malloc(sizeof *rival);
     asr_rival_name(lang, g, asr_meaning_index(best->kind, best->value), name, sizeof name);
-    if (!rival || run_pass(m, name, seg, rival) != 0) {
+    if (!rival || run_pass(m, name, seg, false, rival) != 0) {
         free(rival);
         return -1;
     }
@@ -297,7 +299,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     char search[32];
     asr_search_name(lang, g, search, sizeof search);
     *p = NULL;
-    if (run_pass(m, search, seg, gram) != 0)
+    if (run_pass(m, search, seg, true, gram) != 0)
         return -1;
     transcript(gram->words, out->transcript, sizeof out->transcript);
     *p = gram->words[0] ? find_phrase(ld, g, gram->words) : NULL;
@@ -305,7 +307,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
         return 0;
     if ((*p)->kind != ASR_REJECT && rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin) != 0)
         return -1;
-    if (run_pass(m, asr_phone_search, seg, loop) != 0)
+    if (run_pass(m, asr_phone_search, seg, false, loop) != 0)
         return -1;
     /* over the words only: silence around them is modelled equally well by both and would
      * only dilute the ratio, more so for short words */

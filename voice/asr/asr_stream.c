@@ -120,14 +120,18 @@ static void decode_speech(asr_stream *s, size_t start, size_t end, asr_result *r
     r->decode_ms = asr_now_ms() - t0;
 }
 
+static bool decoded_early(const asr_stream *s, size_t start, size_t end)
+{
+    return s->has_early && s->early_start == start && s->early_end == end;
+}
+
 /* The patient has been quiet for the padding after the speech: decode now, in the silence the
  * endpointer still waits through, unless this very speech was decoded already. */
 static void decode_early(asr_stream *s)
 {
     size_t start, end;
-    if (!asr_endpointer_speech_so_far(s->ep, &start, &end) || s->total < end + PAD_AFTER)
-        return;
-    if (s->has_early && s->early_start == start && s->early_end == end)
+    if (!asr_endpointer_speech_so_far(s->ep, &start, &end) || s->total < end + PAD_AFTER ||
+        decoded_early(s, start, end))
         return;
     reject_result(&s->early, (double)s->total * 1000.0 / ASR_RATE);
     decode_speech(s, start, end, &s->early);
@@ -144,7 +148,7 @@ static void decide(asr_stream *s)
     s->done = true;
     if (!asr_endpointer_segment(s->ep, &start, &end))
         return;
-    if (s->has_early && s->early_start == start && s->early_end == end) {
+    if (decoded_early(s, start, end)) {
         s->result = s->early;
         s->result.audio_ms = audio_ms;
         s->result.decoded_in_silence = true;
