@@ -80,19 +80,27 @@ static void enqueue(speech *sp, const char *a, const char *b, const char *c)
     sp->queued++;
 }
 
-/* The item's spoken text followed by how to answer it: the four labels, or the 1-to-7 hint. */
-static void say_item(speech *sp, int item)
+/* How to answer an item: the four labels, or the 1-to-7 hint ("" for an item without a scale). */
+static void item_options(const speech *sp, int item, char *options, size_t size)
 {
     const qlq_item *it = &sp->q->items[item];
-    char options[512] = "";
+    options[0] = '\0';
     if (it->scale == QLQ_SCALE_4) {
         for (int v = 0; v < 4; v++) {
-            strncat(options, it->options[v], sizeof options - strlen(options) - 3);
+            strncat(options, it->options[v], size - strlen(options) - 3);
             strcat(options, v < 3 ? ", " : ".");
         }
     } else if (it->scale == QLQ_SCALE_7) {
-        snprintf(options, sizeof options, "%s", qlq_message(sp->q, QLQ_MSG_SCALE7_HINT));
+        snprintf(options, size, "%s", qlq_message(sp->q, QLQ_MSG_SCALE7_HINT));
     }
+}
+
+/* The item's spoken text followed by how to answer it. */
+static void say_item(speech *sp, int item)
+{
+    const qlq_item *it = &sp->q->items[item];
+    char options[512];
+    item_options(sp, item, options, sizeof options);
     const char *frame = item == sp->q->time_frame_first_item ? sp->q->time_frame : NULL;
     if (frame)
         enqueue(sp, frame, it->speech, options[0] ? options : NULL);
@@ -109,6 +117,15 @@ void speech_effect(speech *sp, const qlq_effect *fx)
         else
             enqueue(sp, qlq_message(sp->q, fx->msg), NULL, NULL);
         break;
+    case QLQ_FX_SPEAK_OPTIONS: {
+        char options[512];
+        item_options(sp, fx->item, options, sizeof options);
+        if (sp->q->items[fx->item].scale == QLQ_SCALE_4)
+            enqueue(sp, qlq_message(sp->q, QLQ_MSG_ANSWER_WITH), options, NULL);
+        else if (options[0])
+            enqueue(sp, options, NULL, NULL);
+        break;
+    }
     case QLQ_FX_SPEAK_ANSWER:
         enqueue(sp, qlq_message(sp->q, QLQ_MSG_YOU_ANSWERED), sp->q->items[fx->item].options[fx->value - 1], NULL);
         break;

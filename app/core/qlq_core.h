@@ -82,6 +82,7 @@ typedef enum {
     QLQ_MSG_CHECK_NOISY,     /* item 0: the room is too loud, touch mode advised */
     QLQ_MSG_CHECK_FAILED,    /* item 0: the microphone heard nothing, touch mode advised */
     QLQ_MSG_SCALE7_HINT,     /* spoken after items 29 and 30: how to answer from 1 to 7 */
+    QLQ_MSG_ANSWER_WITH,     /* voice: before the four labels when an answer was not understood */
     QLQ_MSG_COUNT
 } qlq_msg;
 
@@ -284,6 +285,8 @@ typedef enum {
     QLQ_FX_SHOW,            /* draw the current step (the state holds everything needed) */
     QLQ_FX_SPEAK,           /* read .item aloud (item >= 0) or .msg (item < 0) */
     QLQ_FX_SPEAK_ANSWER,    /* read back answer .value of .item: "Vous avez répondu : assez" */
+    QLQ_FX_SPEAK_OPTIONS,   /* say how to answer .item, without its question: "Répondez par : pas du
+                               tout, un peu, assez, beaucoup." or the 1-to-7 hint */
     QLQ_FX_LISTEN,          /* after the speech queued so far: listen for .value (qlq_grammar) during
                                .listen_ms; on item 0 (.item == 0) also measure level and noise */
     QLQ_FX_STOP_AUDIO,      /* interrupt speech and listening */

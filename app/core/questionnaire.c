@@ -49,6 +49,7 @@ static const char *const msg_keys[QLQ_MSG_COUNT] = {
     [QLQ_MSG_CHECK_NOISY] = "check_noisy",
     [QLQ_MSG_CHECK_FAILED] = "check_failed",
     [QLQ_MSG_SCALE7_HINT] = "scale7_hint",
+    [QLQ_MSG_ANSWER_WITH] = "answer_with",
 };
 
 /* NULL for a value outside qlq_msg: that is a programming error, and NULL makes it visible. */

@@ -48,6 +48,9 @@ static void retry(qlq_session *s, qlq_effects *fx)
         return;
     }
     session_notice(s, fx, QLQ_MSG_NOT_UNDERSTOOD);
+    /* "pas trop", "moyennement": the patient answered in their own words; the choices help more
+       than hearing the whole question again */
+    fx_push(fx, QLQ_FX_SPEAK_OPTIONS)->item = s->item;
     listen_for_item(s, fx);
 }
 

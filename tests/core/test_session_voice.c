@@ -126,6 +126,10 @@ static void test_two_retries_then_touch(void **state)
         const qlq_effect *say = find_fx(&f, QLQ_FX_SPEAK);
         assert_non_null(say);
         assert_int_equal(say->msg, QLQ_MSG_NOT_UNDERSTOOD); /* shown and spoken */
+        const qlq_effect *options = find_fx(&f, QLQ_FX_SPEAK_OPTIONS); /* then the choices */
+        assert_non_null(options);
+        assert_int_equal(options->item, 1);
+        assert_true(options < find_fx(&f, QLQ_FX_LISTEN));
         assert_listening(&f, QLQ_GRAMMAR_SCALE4);
     }
     send(&f, ev_src(QLQ_EV_HEARD_NOTHING, 0, QLQ_SOURCE_VOICE));

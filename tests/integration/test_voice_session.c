@@ -47,11 +47,14 @@ static void say_to_file(const char *dir, int n, const char *words)
 }
 
 /* The microphone's turns in order: "oui" for item 0, then each answer followed by "oui" (which
- * confirms a doubtful answer, or lets a confident one stand in the window where "non" would undo it). */
+ * confirms a doubtful answer, or lets a confident one stand in the window where "non" would undo it).
+ * Item 1 is first answered in the patient's own words, "pas trop", which is no answer on the scale
+ * (between "pas du tout" and "un peu"): the kiosk must ask again, not store anything for it. */
 static void make_turns(const char *dir)
 {
     int n = 0;
     say_to_file(dir, n++, "oui");
+    say_to_file(dir, n++, "pas trop");
     for (int item = 1; item <= 30; item++) {
         say_to_file(dir, n++, answer_for(item)->words);
         say_to_file(dir, n++, "oui");
@@ -126,6 +129,7 @@ static void test_whole_session_answered_by_voice(void **state)
                                    "transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
                                    "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
                                    "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
                                    "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);

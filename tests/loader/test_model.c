@@ -23,7 +23,7 @@ static const char *const expected_keys[QLQ_MSG_COUNT] = {
     "thanks",       "declined",       "saved",           "save_failed",   "idle_warning", "timed_out",
     "resumed",      "err_yes_no",     "err_initials",    "err_date_format", "err_date_future", "err_mode",
     "err_answer",   "err_review",     "err_not_now",     "not_understood", "touch_instead", "you_answered",
-    "confirm",      "check_noisy",    "check_failed",    "scale7_hint",
+    "confirm",      "check_noisy",    "check_failed",    "scale7_hint",   "answer_with",
 };
 
 static void msg_keys_match_enum_names(void **state)
