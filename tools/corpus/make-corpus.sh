@@ -2,7 +2,7 @@
 # make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
 #
 #   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--speeds "S1 S2"]
-#                  [--no-noise] [--no-nonspeech] OUTDIR
+#                  [--phrases FILE] [--no-noise] [--no-nonspeech] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
 #   file  expected  scale  set  voice  condition  text
@@ -14,11 +14,13 @@
 # Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
 # --small: one speed per voice and no noise grid (for the tests); --voices replaces the voices of
 # every set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
-# elderly patients speak, beside the 120-210 of the default sets). Deterministic (fixed seeds).
+# elderly patients speak, beside the 120-210 of the default sets). --phrases replaces the phrase
+# list (default phrases-LANG.tsv beside this script; phrasings-fr.tsv: other ways of answering).
+# Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" speeds="" noise=1 nonspeech=1
+lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
@@ -26,6 +28,7 @@ while [[ $# -gt 1 ]]; do
     --sets) sets=$2; shift 2 ;;
     --voices) voices=$2; shift 2 ;;
     --speeds) speeds=$2; shift 2 ;;
+    --phrases) phrases=$2; shift 2 ;;
     --no-noise) noise=0; shift ;;
     --no-nonspeech) nonspeech=0; shift ;;
     *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
@@ -34,7 +37,8 @@ done
 [[ $# -eq 1 ]] || { echo "usage: make-corpus.sh [--lang fr|en] [--small] [--sets S] OUTDIR" >&2; exit 2; }
 out=$1
 here=$(cd "$(dirname "$0")" && pwd)
-phrases="$here/phrases-$lang.tsv"
+[[ -n $phrases ]] || phrases="$here/phrases-$lang.tsv"
+[[ -r $phrases ]] || { echo "make-corpus: cannot read $phrases" >&2; exit 2; }
 for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
 mkdir -p "$out"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT

@@ -1,6 +1,7 @@
 /* The recogniser on real eSpeak NG speech generated at test time by tools/corpus/make-corpus.sh
  * for one held-out voice (never used to tune the lexicon): every answer and command of both
- * scales, yes/no, out-of-grammar sentences, silence, noise, a cough and a distant neighbour.
+ * scales, yes/no, out-of-grammar sentences, silence, noise, a cough and a distant neighbour; and
+ * the other phrasings of tools/corpus/phrasings-fr.tsv (negations must never become answers).
  * Floors are what was measured on this voice, less a margin; see bench/asr_bench.c for the
  * full corpus. */
 #include <setjmp.h>
@@ -16,6 +17,9 @@
 
 #ifndef QLQ_CORPUS_SCRIPT
 #error QLQ_CORPUS_SCRIPT must name tools/corpus/make-corpus.sh
+#endif
+#ifndef QLQ_PHRASINGS
+#error QLQ_PHRASINGS must name tools/corpus/phrasings-fr.tsv
 #endif
 
 #define HELD_OUT_VOICE "fr+m6"
@@ -35,6 +39,7 @@
 
 typedef struct {
     char file[64], expected[16], scale[8], cond[16], text[96];
+    bool phrasing; /* from phrasings-fr.tsv, in the "phrasings" subfolder */
     asr_result r;
 } item;
 
@@ -51,10 +56,10 @@ static asr_grammar grammar_of(const char *scale)
                                                                                         : ASR_GRAMMAR_SCALE4;
 }
 
-static int read_manifest(fixture *f)
+static int read_manifest(fixture *f, bool phrasings)
 {
     char path[600], line[512];
-    snprintf(path, sizeof path, "%s/manifest.tsv", f->dir);
+    snprintf(path, sizeof path, "%s/%smanifest.tsv", f->dir, phrasings ? "phrasings/" : "");
     FILE *m = fopen(path, "r");
     if (!m)
         return -1;
@@ -63,8 +68,10 @@ static int read_manifest(fixture *f)
         char set[16], voice[64];
         if (sscanf(line, "%63[^\t]\t%15[^\t]\t%7[^\t]\t%15[^\t]\t%63[^\t]\t%15[^\t]\t%95[^\n]", it->file,
                    it->expected, it->scale, set, voice, it->cond, it->text) == 7 &&
-            strcmp(it->file, "file") != 0)
+            strcmp(it->file, "file") != 0) {
+            it->phrasing = phrasings;
             f->n++;
+        }
     }
     fclose(m);
     return 0;
@@ -75,7 +82,7 @@ static int decode_all(fixture *f)
     for (size_t i = 0; i < f->n; i++) {
         char path[600], err[256];
         audio_pcm pcm = {0};
-        snprintf(path, sizeof path, "%s/%s", f->dir, f->items[i].file);
+        snprintf(path, sizeof path, "%s/%s%s", f->dir, f->items[i].phrasing ? "phrasings/" : "", f->items[i].file);
         if (asr_test_load(path, &pcm) != 0)
             return -1;
         int rc = asr_recognize(f->a, ASR_LANG_FR, grammar_of(f->items[i].scale), pcm.samples, pcm.count,
@@ -93,7 +100,11 @@ static int setup(void **state)
     if (!f || !(f->dir = asr_test_tmpdir()))
         return -1;
     if (asr_test_sh("'%s' --small --sets heldout --voices '%s' '%s' >/dev/null 2>&1", QLQ_CORPUS_SCRIPT,
-                    HELD_OUT_VOICE, f->dir) != 0 || read_manifest(f) != 0 || f->n < 30)
+                    HELD_OUT_VOICE, f->dir) != 0 || read_manifest(f, false) != 0 || f->n < 30)
+        return -1;
+    if (asr_test_sh("'%s' --small --sets heldout --voices '%s' --phrases '%s' --no-nonspeech '%s/phrasings' >/dev/null 2>&1",
+                    QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, QLQ_PHRASINGS, f->dir) != 0 ||
+        read_manifest(f, true) != 0)
         return -1;
     f->a = asr_test_create();
     if (!f->a || decode_all(f) != 0)
@@ -134,7 +145,7 @@ static void test_answers_and_commands(void **state)
     int n = 0, right = 0, wrong = 0;
     for (size_t i = 0; i < f->n; i++) {
         const item *it = &f->items[i];
-        if (!in_grammar(it))
+        if (!in_grammar(it) || it->phrasing)
             continue;
         const char *got = asr_kind_name(it->r.kind, it->r.value);
         n++;
@@ -173,7 +184,7 @@ static void test_out_of_grammar_rejected(void **state)
     int n = 0, rejected = 0;
     for (size_t i = 0; i < f->n; i++) {
         const item *it = &f->items[i];
-        if (in_grammar(it))
+        if (in_grammar(it) || it->phrasing)
             continue;
         n++;
         rejected += it->r.kind == ASR_REJECT;
@@ -187,6 +198,58 @@ static void test_out_of_grammar_rejected(void **state)
     print_message("out of grammar: %d/%d rejected\n", rejected, n);
     assert_true(n >= 10);
     assert_true(rejected * 100 >= n * ASR_TEST_OOG_PERCENT);
+}
+
+/* Whether the kiosk's French grammar (assets/voice/fr.phrases) lists these words, punctuation aside. */
+static bool listed_in_grammar(const char *text)
+{
+    char words[96], path[600], line[256];
+    size_t n = 0;
+    for (const char *c = text; *c && n + 1 < sizeof words; c++)
+        if (*c != ',' && *c != '?' && !(*c == ' ' && (n == 0 || words[n - 1] == ' ')))
+            words[n++] = *c;
+    words[n] = '\0';
+    const char *assets = getenv("QLQ_ASSETS_DIR");
+    snprintf(path, sizeof path, "%s/voice/fr.phrases", assets ? assets : "assets");
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    bool found = false;
+    while (!found && fgets(line, sizeof line, in)) {
+        char grammars[16], meaning[16], phrase[128];
+        if (line[0] != '#' && sscanf(line, "%15s %15s %127[^\n]", grammars, meaning, phrase) == 3)
+            found = strcmp(phrase, words) == 0 && strcmp(meaning, "reject") != 0;
+    }
+    fclose(in);
+    return found;
+}
+
+/* Other ways of answering: the variants the grammar lists are understood; what is between two
+ * answers or negated ("pas trop", "pas assez", "moyennement") is never taken for an answer, and
+ * neither is a phrasing nobody listed, though it may be rejected. */
+static void test_other_phrasings(void **state)
+{
+    fixture *f = *state;
+    int n = 0, right = 0, wrong = 0, listed = 0, listed_right = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const item *it = &f->items[i];
+        if (!it->phrasing)
+            continue;
+        const char *got = asr_kind_name(it->r.kind, it->r.value);
+        bool is_listed = in_grammar(it) && listed_in_grammar(it->text);
+        n++;
+        right += strcmp(got, it->expected) == 0;
+        wrong += strcmp(got, it->expected) != 0 && it->r.kind != ASR_REJECT;
+        listed += is_listed;
+        listed_right += is_listed && strcmp(got, it->expected) == 0;
+        if (strcmp(got, it->expected) != 0)
+            print_message("  '%s' (scale %s): %s, heard '%s' conf %.2f\n", it->text, it->scale, got,
+                          it->r.transcript, it->r.confidence);
+    }
+    print_message("other phrasings: %d/%d right (listed variants %d/%d), %d wrong accepted\n", right, n,
+                  listed_right, listed, wrong);
+    assert_true(n >= 25 && listed >= 10);
+    assert_true(listed_right * 100 >= listed * ASR_TEST_FLOOR_PERCENT);
+    assert_int_equal(wrong, 0);
 }
 
 /* The second model is asked exactly when the first is unsure; what is not speech is not decoded. */
@@ -237,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_answers_and_commands),
         cmocka_unit_test(test_must_pass),
         cmocka_unit_test(test_out_of_grammar_rejected),
+        cmocka_unit_test(test_other_phrasings),
         cmocka_unit_test(test_confidence_separates),
         cmocka_unit_test(test_second_opinion),
     };
