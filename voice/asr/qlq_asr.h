@@ -97,8 +97,8 @@ typedef struct {
 
 /* Default rejection threshold; the kiosk should ask for confirmation under ASR_CONFIRM_BELOW.
  * 0.8: on the benchmark corpus (French, both adapted models) it keeps 98.1 % of clean answers
- * (tuning and held-out voices) while letting through 1.3-1.5 % of misheard in-grammar speech and
- * rejecting 99 % of out-of-grammar speech; 0.5 would let through 3.0-3.4 %. In a loud room this
+ * (tuning and held-out voices) while letting through 1.0-1.3 % of misheard in-grammar speech and
+ * rejecting 99 % of out-of-grammar speech; 0.5 would let through 2.5-3.0 %. In a loud room this
  * asks again more often (and item 0 advises touch): a wrong answer stored is worse. */
 #define ASR_REJECT_BELOW 0.8
 #define ASR_CONFIRM_BELOW 0.9
