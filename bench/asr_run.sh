@@ -3,22 +3,25 @@
 # generator or its phrase list change) and runs bench_asr on it: the recogniser beside the default
 # US-English language model, tuning and held-out voices side by side.
 #
-#   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en] [--slow|--phrasings] [--no-baseline]
-#                    [bench_asr options]
+#   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en] [--slow|--phrasings|--other-voices]
+#                    [--no-baseline] [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
 # --phrasings: another corpus, other ways patients answer (tools/corpus/phrasings-LANG.tsv), with noise.
+# --other-voices (French): the phrases said by eSpeak variants that neither the benchmark nor the model
+#   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0
+lang=fr slow=0 phrasings=0 other_voices=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --lang) lang=$2; args+=(--lang "$2"); shift 2 ;;
     --slow) slow=1; shift ;;
     --phrasings) phrasings=1; shift ;;
+    --other-voices) other_voices=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -28,6 +31,9 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((slow)) && corpus="$build/asr-corpus/$lang-slow" corpus_opts=(--speeds "80 95" --no-noise --no-nonspeech)
 ((phrasings)) && phrases="$src/tools/corpus/phrasings-$lang.tsv" corpus="$build/asr-corpus/$lang-phrasings" \
   corpus_opts=(--phrases "$phrases" --no-nonspeech)
+((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
+  --voices "fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
+  --no-noise --no-nonspeech)
 stamp=$( (cat "$src/tools/corpus/make-corpus.sh" "$phrases"; echo "${corpus_opts[*]}") |
   sha256sum | cut -c1-16)
 if [[ ! -f $corpus/manifest.tsv || $(cat "$corpus/.stamp" 2>/dev/null) != "$stamp" ]]; then
