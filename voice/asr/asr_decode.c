@@ -452,7 +452,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         snprintf(err, err_len, "the decoder failed on %zu samples", count);
         return -1;
     }
-    if (out->heard_kind != ASR_REJECT && out->confidence >= a->reject_below) {
+    if (usable(a, out)) {
         out->kind = out->heard_kind;
         out->value = out->heard_value;
     }
