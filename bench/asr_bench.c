@@ -40,8 +40,13 @@ typedef struct {
     float conf;                                  /* 0 when nothing or a decoy was heard */
 } decision;
 
+enum { MAX_CONDITIONS = 16 };
+
 typedef struct {
     tally t[N_SYS][N_SET][N_CAT];
+    char cond_name[MAX_CONDITIONS][16]; /* answers by condition (clean, white20, hum10...) */
+    tally by_cond[MAX_CONDITIONS][N_SET];
+    int n_cond;
     decision dec[8192];
     size_t n_dec;
     double audio_ms, decode_ms;
@@ -194,6 +199,19 @@ static int load_pcm(const char *dir, const char *file, audio_pcm *pcm)
     return 0;
 }
 
+static void count_condition(stats *st, const char *cond, int set, const char *expected, const char *got)
+{
+    int c = 0;
+    while (c < st->n_cond && strcmp(st->cond_name[c], cond) != 0)
+        c++;
+    if (c == st->n_cond) {
+        if (st->n_cond == MAX_CONDITIONS)
+            return;
+        snprintf(st->cond_name[st->n_cond++], sizeof st->cond_name[0], "%s", cond);
+    }
+    count(&st->by_cond[c][set], expected, got);
+}
+
 static void run_file(asr *a, baseline *b, const options *o, const phrase_list *pl, const entry *e,
                      stats *st, FILE *dump)
 {
@@ -213,6 +231,8 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
     int cat = category(e->expected, e->cond);
     const char *got = asr_kind_name(r.kind, r.value);
     count(&st->t[SYS_ASR][set][cat], e->expected, got);
+    if (cat <= C_ANS_10)
+        count_condition(st, e->cond, set, e->expected, got);
     st->audio_ms += r.audio_ms;
     st->decode_ms += r.decode_ms;
     st->n_files++;
@@ -238,6 +258,24 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
                 e->cond, e->scale, e->expected, got, asr_kind_name(r.heard_kind, r.heard_value), r.confidence,
                 r.transcript, r.speech_ms, r.decode_ms, bgot, hyp, r.phone_loop_ratio, r.rival_margin, r.snr_db);
     audio_pcm_free(&pcm);
+}
+
+/* Answers by condition: which noise costs what, and whether it costs rejections or errors. */
+static void print_conditions(const stats *st)
+{
+    printf("\nanswers by condition (qlq_asr):  right / asked again / wrong   (tuning | held-out)\n");
+    for (int c = 0; c < st->n_cond; c++) {
+        printf("  %-10s", st->cond_name[c]);
+        for (int set = 0; set < N_SET; set++) {
+            const tally *t = &st->by_cond[c][set];
+            if (t->n == 0)
+                printf("  %27s", "-");
+            else
+                printf("  %5.1f%% / %4.1f%% / %4.1f%% (%4d)", 100.0 * t->correct / t->n, 100.0 * t->rejected / t->n,
+                       100.0 * t->wrong / t->n, t->n);
+            printf(set == 0 ? "  |" : "\n");
+        }
+    }
 }
 
 static void print_cell(const tally *t, int cat)
@@ -428,6 +466,7 @@ int main(int argc, char **argv)
         printf("second opinion: %s (asked on %zu of %zu files)\n", asr_second_model_dir(a, lang), st->n_second,
                st->n_files);
     print_table(st, o.baseline);
+    print_conditions(st);
     print_sweep(st);
     print_timing(st, load_ms, rss_loaded, rss_kb("VmHWM:"));
     if (dump)

@@ -3,18 +3,20 @@
 # generator or its phrase list change) and runs bench_asr on it: the recogniser beside the default
 # US-English language model, tuning and held-out voices side by side.
 #
-#   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en] [--slow|--phrasings|--other-voices]
-#                    [--no-baseline] [bench_asr options]
+#   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
+#                    [--slow|--phrasings|--other-voices|--other-noises] [--no-baseline] [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
 # --phrasings: another corpus, other ways patients answer (tools/corpus/phrasings-LANG.tsv), with noise.
 # --other-voices (French): the phrases said by eSpeak variants that neither the benchmark nor the model
 #   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
+# --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
+#   rumble, mains hum, a monitor's beeps, music) at 20 and 10 dB SNR; bench_asr lists them by condition.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 other_voices=0
+lang=fr slow=0 phrasings=0 other_voices=0 other_noises=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -22,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --slow) slow=1; shift ;;
     --phrasings) phrasings=1; shift ;;
     --other-voices) other_voices=1; shift ;;
+    --other-noises) other_noises=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -34,6 +37,11 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
   --voices "fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
   --no-noise --no-nonspeech)
+if ((other_noises)); then
+  corpus="$build/asr-corpus/$lang-other-noises"
+  corpus_opts=(--sets heldout --speeds 150 --noises "brown hum beeps music" --no-nonspeech)
+  [[ $lang == fr ]] && corpus_opts+=(--voices "fr-be+m1 fr-ch+f3 fr+f5")
+fi
 stamp=$( (cat "$src/tools/corpus/make-corpus.sh" "$phrases"; echo "${corpus_opts[*]}") |
   sha256sum | cut -c1-16)
 if [[ ! -f $corpus/manifest.tsv || $(cat "$corpus/.stamp" 2>/dev/null) != "$stamp" ]]; then

@@ -2,13 +2,14 @@
 # make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
 #
 #   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--speeds "S1 S2"]
-#                  [--phrases FILE] [--no-noise] [--no-nonspeech] OUTDIR
+#                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
 #   file  expected  scale  set  voice  condition  text
 # expected is what qlq-recognize should answer (1..7, repeat, back, dontknow, yes, no, reject);
 # scale is the grammar to decode with (4, 7, yesno); set is tuning or heldout (voices never mixed:
-# tune on one, report both); condition is clean, white20, white10, babble20, babble10 or quiet.
+# tune on one, report both); condition is clean, KIND20 or KIND10 for each noise kind (default white
+# and babble), or noiseN for the non-speech files.
 # Each file has 0.3-0.9 s of room before and after the speech, as a microphone would give; noisy
 # files have noise over the whole file (the hard case: noise before and after the words).
 # Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
@@ -16,11 +17,14 @@
 # every set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
 # elderly patients speak, beside the 120-210 of the default sets). --phrases replaces the phrase
 # list (default phrases-LANG.tsv beside this script; phrasings-fr.tsv: other ways of answering).
+# --noises: the noise kinds of the grid, among white, babble (the default pair, the ones the models
+# were adapted with, in other recordings), brown (rumble), hum (mains hum: 50 Hz and harmonics),
+# beeps (a bedside monitor's 1 kHz beep with faint hiss) and music (plucked chords).
 # Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1
+lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble"
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
@@ -29,6 +33,7 @@ while [[ $# -gt 1 ]]; do
     --voices) voices=$2; shift 2 ;;
     --speeds) speeds=$2; shift 2 ;;
     --phrases) phrases=$2; shift 2 ;;
+    --noises) noises=$2; shift 2 ;;
     --no-noise) noise=0; shift ;;
     --no-nonspeech) nonspeech=0; shift ;;
     *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
@@ -39,6 +44,9 @@ out=$1
 here=$(cd "$(dirname "$0")" && pwd)
 [[ -n $phrases ]] || phrases="$here/phrases-$lang.tsv"
 [[ -r $phrases ]] || { echo "make-corpus: cannot read $phrases" >&2; exit 2; }
+for k in $noises; do
+  case $k in white|babble|brown|hum|beeps|music) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
+done
 for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
 mkdir -p "$out"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -75,17 +83,39 @@ make_babble() {
   sox -m "${files[@]}" "$tmp/babble.wav" trim 0 40 norm -6
 }
 
+# 40 s beds of the other noise kinds (no random draws: the default corpus stays the same).
+make_beds() {
+  local k i notes=(C4 E4 G4 A3 F4 D4 B3 G3) parts=()
+  for k in $noises; do
+    case $k in
+      hum) sox -n -r 16000 -c 1 -b 16 "$tmp/hum.wav" synth 40 sine 50 sine 100 sine 150 sine 250 remix 1-4 vol 0.3 ;;
+      beeps)
+        sox -n -r 16000 -c 1 -b 16 "$tmp/beep1.wav" synth 0.12 sine 980 pad 0 0.58
+        sox "$tmp/beep1.wav" "$tmp/beep40.wav" repeat 60
+        sox -n -r 16000 -c 1 -b 16 "$tmp/hiss.wav" synth 42 whitenoise vol 0.01
+        sox -m "$tmp/beep40.wav" "$tmp/hiss.wav" "$tmp/beeps.wav" trim 0 40 ;;
+      music)
+        for i in "${!notes[@]}"; do
+          sox -n -r 16000 -c 1 -b 16 "$tmp/note$i.wav" synth 0.5 pluck "${notes[$i]}" pluck "${notes[$i]/[0-9]/5}" vol 0.5
+          parts+=("$tmp/note$i.wav")
+        done
+        sox "${parts[@]}" "$tmp/bar.wav"
+        sox "$tmp/bar.wav" "$tmp/music.wav" repeat 10 trim 0 40 ;;
+    esac
+  done
+}
+
 # mix SPEECH NOISE_KIND SNR_DB OUT: noise over the whole file at SNR relative to the speech RMS.
 mix() {
   local speech=$1 kind=$2 snr=$3 dst=$4 dur srms nrms want gain off
   dur=$(soxi -D "$speech")
   srms=$(rms "$tmp/core.wav")
-  if [[ $kind == white ]]; then
-    sox -n -r 16000 -c 1 -b 16 "$tmp/noise.wav" synth "$dur" whitenoise vol 0.3
-  else
-    off=$((RANDOM % 30))
-    sox "$tmp/babble.wav" "$tmp/noise.wav" trim "$off" "$dur"
-  fi
+  case $kind in
+    white) sox -n -r 16000 -c 1 -b 16 "$tmp/noise.wav" synth "$dur" whitenoise vol 0.3 ;;
+    brown) sox -n -r 16000 -c 1 -b 16 "$tmp/noise.wav" synth "$dur" brownnoise vol 0.5 ;;
+    *) off=$((RANDOM % 30))
+       sox "$tmp/$kind.wav" "$tmp/noise.wav" trim "$off" "$dur" ;;
+  esac
   nrms=$(rms "$tmp/noise.wav")
   gain=$(awk -v s="$srms" -v n="$nrms" -v d="$snr" 'BEGIN { printf "%.6f", (s / n) / exp(d / 20 * log(10)) }')
   sox -m -v 1 "$speech" -v "$gain" "$tmp/noise.wav" -b 16 "$dst"
@@ -120,7 +150,7 @@ gen_set() {
       done
       ((small || !noise)) && continue
       # Noise grid: one speed per voice and phrase, each noise condition.
-      for cond in white20 white10 babble20 babble10; do
+      for cond in $conditions; do
         name="${set}_$(printf %04d $n)"; n=$((n + 1))
         s=$(echo $speeds | tr ' ' '\n' | sed -n "$((RANDOM % $(echo $speeds | wc -w) + 1))p")
         say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
@@ -158,5 +188,7 @@ gen_nonspeech() {
 
 RANDOM=4242
 make_babble
+make_beds
+conditions=$(for k in $noises; do printf '%s20 %s10 ' "$k" "$k"; done)
 for set in ${sets//,/ }; do gen_set "$set"; done
 echo "make-corpus: $(($(wc -l < "$manifest") - 1)) files in $out" >&2
