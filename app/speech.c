@@ -201,8 +201,8 @@ static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_
     case ASR_BACK: ev->type = QLQ_EV_BACK; break;
     case ASR_DONTKNOW: ev->type = QLQ_EV_SKIP; break;
     case ASR_YES:
-    case ASR_NO:
-        ev->type = sp->grammar == QLQ_GRAMMAR_YESNO ? QLQ_EV_CONFIRM : QLQ_EV_HEARD_NOTHING;
+    case ASR_NO: /* also to a question: the core knows what "non" means there */
+        ev->type = QLQ_EV_CONFIRM;
         ev->value = r->kind == ASR_YES;
         break;
     case ASR_REJECT: ev->type = QLQ_EV_HEARD_NOTHING; break;

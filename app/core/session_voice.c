@@ -88,8 +88,23 @@ static void save_confirmed(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
     session_request_save(s, &spoken, fx, QLQ_PENDING_ANSWER, s->voice_value);
 }
 
+/* "oui" or "non" said to the question itself. On the 4-point items every question is "Avez-vous ... ?"
+ * and a patient who says "non" means the lowest choice, "pas du tout"; it is read back and stored only
+ * after "oui", like a doubtful answer. "oui" says nothing of how much: the choices are said again. */
+static void yes_no_to_question(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
+{
+    if (ev->value != 0 || qlq_item_scale(s->item) != 4)
+        return retry(s, fx);
+    qlq_event lowest = *ev;
+    lowest.type = QLQ_EV_ANSWER;
+    lowest.value = 1;
+    ask_to_confirm(s, &lowest, fx);
+}
+
 static void on_confirm(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
+    if (s->voice == QLQ_VOICE_ANSWER && ev->source == QLQ_SOURCE_VOICE)
+        return yes_no_to_question(s, ev, fx);
     if (s->voice == QLQ_VOICE_CONFIRM) {
         if (ev->value == 1)
             return save_confirmed(s, ev, fx);

@@ -115,6 +115,96 @@ static void test_doubtful_answer_denied_asks_to_repeat(void **state)
     assert_int_equal(f.s.answers[1], QLQ_ANSWER_NONE);
 }
 
+/* The patient says "oui" or "non" to the question itself (source voice, as app/speech.c reports it). */
+static void said_yes_no(fixture *f, bool yes, float confidence, const char *transcript)
+{
+    qlq_event ev = ev_src(QLQ_EV_CONFIRM, yes, QLQ_SOURCE_VOICE);
+    ev.has_confidence = true;
+    ev.confidence = confidence;
+    strcpy(ev.text, transcript);
+    send(f, ev);
+}
+
+static void test_non_to_a_question_is_offered_as_pas_du_tout(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    said_yes_no(&f, false, 0.93f, "non");
+    assert_null(find_fx(&f, QLQ_FX_SAVE_ANSWER)); /* never stored on its own */
+    assert_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_int_equal(f.s.voice, QLQ_VOICE_CONFIRM);
+    assert_int_equal(find_fx(&f, QLQ_FX_SPEAK_ANSWER)->value, 1); /* "Vous avez répondu : pas du tout" */
+    assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->msg, QLQ_MSG_CONFIRM);
+    assert_listening(&f, QLQ_GRAMMAR_YESNO);
+    send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE)); /* "oui" */
+    const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_ANSWER);
+    assert_non_null(save);
+    assert_int_equal(save->value, 1);
+    assert_int_equal(save->source, QLQ_SOURCE_VOICE);
+    assert_string_equal(save->text, "non"); /* what the patient said, for the audit trail */
+    assert_true(save->has_confidence && save->confidence == 0.93f);
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    assert_int_equal(f.s.item, 2);
+    assert_int_equal(f.s.answers[1], 1);
+}
+
+static void test_non_then_non_asks_again(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    said_yes_no(&f, false, 0.9f, "non");
+    send(&f, ev_src(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_VOICE)); /* "non": that is not what I meant */
+    assert_null(find_fx(&f, QLQ_FX_SAVE_ANSWER));
+    assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_non_null(find_fx(&f, QLQ_FX_SPEAK_OPTIONS));
+    assert_int_equal(f.s.voice, QLQ_VOICE_ANSWER);
+    assert_listening(&f, QLQ_GRAMMAR_SCALE4);
+    assert_int_equal(f.s.answers[1], QLQ_ANSWER_NONE);
+}
+
+static void test_oui_to_a_question_says_the_choices(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    said_yes_no(&f, true, 0.95f, "oui"); /* yes, but how much? */
+    assert_null(find_fx(&f, QLQ_FX_SAVE_ANSWER));
+    assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER));
+    assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_int_equal(find_fx(&f, QLQ_FX_SPEAK_OPTIONS)->item, 1);
+    assert_int_equal(f.s.voice, QLQ_VOICE_ANSWER);
+    assert_listening(&f, QLQ_GRAMMAR_SCALE4);
+}
+
+static void test_non_on_the_seven_point_scale_says_the_choices(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    for (int i = 1; i <= 28; i++) {
+        send(&f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
+        send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    }
+    assert_int_equal(f.s.item, 29);
+    said_yes_no(&f, false, 0.9f, "non"); /* "how would you rate...": no answer in it */
+    assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER));
+    assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_listening(&f, QLQ_GRAMMAR_SCALE7);
+}
+
+static void test_typed_no_on_an_item_is_still_refused(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    send(&f, ev_src(QLQ_EV_CONFIRM, 0, QLQ_SOURCE_KEYBOARD)); /* keyboard and touch answer with the scale */
+    assert_non_null(find_fx(&f, QLQ_FX_REFUSE));
+    assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER));
+    assert_int_equal(f.s.voice, QLQ_VOICE_ANSWER);
+}
+
 static void test_two_retries_then_touch(void **state)
 {
     (void)state;
@@ -277,6 +367,11 @@ int main(void)
         cmocka_unit_test(test_non_in_window_asks_again_and_change_is_recorded),
         cmocka_unit_test(test_doubtful_answer_needs_oui_before_it_is_stored),
         cmocka_unit_test(test_doubtful_answer_denied_asks_to_repeat),
+        cmocka_unit_test(test_non_to_a_question_is_offered_as_pas_du_tout),
+        cmocka_unit_test(test_non_then_non_asks_again),
+        cmocka_unit_test(test_oui_to_a_question_says_the_choices),
+        cmocka_unit_test(test_non_on_the_seven_point_scale_says_the_choices),
+        cmocka_unit_test(test_typed_no_on_an_item_is_still_refused),
         cmocka_unit_test(test_two_retries_then_touch),
         cmocka_unit_test(test_voice_commands),
         cmocka_unit_test(test_refusals_are_spoken_in_continuous_mode),

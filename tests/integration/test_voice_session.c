@@ -30,9 +30,14 @@ static const spoken_answer scale4[] = {
     {"un", 1},          {"deux", 2},   {"trois", 3}, {"quatre", 4},
 };
 static const spoken_answer scale7[] = {{"six", 6}, {"deux", 2}};
+/* "Avez-vous eu mal ?" "Non.": offered as "pas du tout", stored after "oui" */
+static const spoken_answer plain_no = {"non", 1};
+enum { ITEM_ANSWERED_NON = 9 };
 
 static const spoken_answer *answer_for(int item)
 {
+    if (item == ITEM_ANSWERED_NON)
+        return &plain_no;
     return item >= 29 ? &scale7[item - 29] : &scale4[(item * 3) % 8];
 }
 
@@ -47,7 +52,8 @@ static void say_to_file(const char *dir, int n, const char *words)
 }
 
 /* The microphone's turns in order: "oui" for item 0, then each answer followed by "oui" (which
- * confirms a doubtful answer, or lets a confident one stand in the window where "non" would undo it).
+ * confirms a doubtful answer, or lets a confident one stand in the window where "non" would undo it;
+ * after a plain "non" to a question it confirms "pas du tout").
  * Item 1 is first answered in the patient's own words, "pas trop", which is no answer on the scale
  * (between "pas du tout" and "un peu"): the kiosk must ask again, not store anything for it. */
 static void make_turns(const char *dir)
@@ -130,6 +136,8 @@ static void test_whole_session_answered_by_voice(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
                                    "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE question_num = 9 AND score = 1 AND "
+                                   "transcript = 'non' AND response_type = 'VOICE'"), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
                                    "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
                                    "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
