@@ -103,7 +103,8 @@ typedef struct {
 #define ASR_REJECT_BELOW 0.8
 #define ASR_CONFIRM_BELOW 0.9
 /* The first model's confidence under which a second model, when there is one, is asked (above it,
- * on the benchmark, the second opinion changed nothing but the time spent). */
+ * on the benchmark, the second opinion changed nothing but the time spent). It is asked too when the
+ * first heard nothing, not when the first heard a decoy (see opinions() in asr_decode.c). */
 #define ASR_SECOND_OPINION_BELOW 0.9
 
 typedef struct asr asr;
