@@ -1,13 +1,19 @@
 /* Voice in CONTINUOUS mode: read-back, confirmation, the undo window, retries, the item 0 check. */
 #include "session_fixture.h"
 
-static void spoken(fixture *f, int value, float confidence, const char *transcript)
+/* What the recogniser reports (app/speech.c): an event from the voice with its confidence and transcript. */
+static void heard(fixture *f, qlq_event_type type, int value, float confidence, const char *transcript)
 {
-    qlq_event ev = ev_src(QLQ_EV_ANSWER, value, QLQ_SOURCE_VOICE);
+    qlq_event ev = ev_src(type, value, QLQ_SOURCE_VOICE);
     ev.has_confidence = true;
     ev.confidence = confidence;
     strcpy(ev.text, transcript);
     send(f, ev);
+}
+
+static void spoken(fixture *f, int value, float confidence, const char *transcript)
+{
+    heard(f, QLQ_EV_ANSWER, value, confidence, transcript);
 }
 
 static void assert_listening(const fixture *f, qlq_grammar grammar)
@@ -30,6 +36,17 @@ static void to_item1(fixture *f)
     assert_int_equal(f->s.item, 1);
     assert_int_equal(f->s.voice, QLQ_VOICE_ANSWER);
     assert_listening(f, QLQ_GRAMMAR_SCALE4);
+}
+
+/* Items 1 to 28 touched, on item 29 (the first 7-point item). */
+static void to_item29(fixture *f)
+{
+    to_item1(f);
+    for (int i = 1; i <= 28; i++) {
+        send(f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
+        send(f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    }
+    assert_int_equal(f->s.item, 29);
 }
 
 static void test_confident_answer_is_stored_then_read_back(void **state)
@@ -115,14 +132,10 @@ static void test_doubtful_answer_denied_asks_to_repeat(void **state)
     assert_int_equal(f.s.answers[1], QLQ_ANSWER_NONE);
 }
 
-/* The patient says "oui" or "non" to the question itself (source voice, as app/speech.c reports it). */
+/* The patient says "oui" or "non" to the question itself. */
 static void said_yes_no(fixture *f, bool yes, float confidence, const char *transcript)
 {
-    qlq_event ev = ev_src(QLQ_EV_CONFIRM, yes, QLQ_SOURCE_VOICE);
-    ev.has_confidence = true;
-    ev.confidence = confidence;
-    strcpy(ev.text, transcript);
-    send(f, ev);
+    heard(f, QLQ_EV_CONFIRM, yes, confidence, transcript);
 }
 
 static void test_non_to_a_question_is_offered_as_pas_du_tout(void **state)
@@ -182,12 +195,7 @@ static void test_non_on_the_seven_point_scale_says_the_choices(void **state)
 {
     (void)state;
     fixture f;
-    to_item1(&f);
-    for (int i = 1; i <= 28; i++) {
-        send(&f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
-        send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
-    }
-    assert_int_equal(f.s.item, 29);
+    to_item29(&f);
     said_yes_no(&f, false, 0.9f, "non"); /* "how would you rate...": no answer in it */
     assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER));
     assert_non_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
@@ -265,12 +273,7 @@ static void test_item_29_listens_on_seven_point_scale(void **state)
 {
     (void)state;
     fixture f;
-    to_item1(&f);
-    for (int i = 1; i <= 28; i++) {
-        send(&f, ev_src(QLQ_EV_ANSWER, 1, QLQ_SOURCE_TOUCH));
-        send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
-    }
-    assert_int_equal(f.s.item, 29);
+    to_item29(&f);
     assert_listening(&f, QLQ_GRAMMAR_SCALE7);
     spoken(&f, 6, 0.99f, "six");
     assert_int_equal(find_fx(&f, QLQ_FX_SAVE_ANSWER)->value, 6);

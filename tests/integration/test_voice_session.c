@@ -136,8 +136,10 @@ static void test_whole_session_answered_by_voice(void **state)
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
                                    "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE question_num = 9 AND score = 1 AND "
-                                   "transcript = 'non' AND response_type = 'VOICE'"), 1);
+    char non_stored[160];
+    snprintf(non_stored, sizeof non_stored, "SELECT count(*) FROM responses WHERE question_num = %d AND score = 1 "
+             "AND transcript = 'non' AND response_type = 'VOICE'", ITEM_ANSWERED_NON);
+    assert_int_equal(query_int(db, non_stored), 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
                                    "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
                                    "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
