@@ -2,7 +2,7 @@
 """fit_confidence.py DUMP.tsv [SET]
 
 Fits the recogniser's confidence calibration (the qlq-confidence file of a model directory, see
-voice/asr/asr.c) from a `bench_asr --dump` file: logistic regression of "the phrase heard is the
+voice/asr/asr.c) from a `bench_asr --dump --all-evidence` file: logistic regression of "the phrase heard is the
 one said" on the phone-loop ratio, the capped rival margin and the words' level over the sound
 around them (SNR, dB), over the decisions of one voice
 set (default: tuning) in which an answer or command was heard (a decoy is rejected whatever its

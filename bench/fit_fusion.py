@@ -2,7 +2,7 @@
 """fit_fusion.py FIRST.tsv SECOND.tsv
 
 Fits how the recogniser merges two acoustic models' opinions (fusion_weight in
-voice/asr/asr_decode.c) from two `bench_asr --dump` files of the same corpus, one per model run
+voice/asr/asr_decode.c) from two `bench_asr --dump --all-evidence` files of the same corpus, one per model run
 alone (bench_asr --model DIR --second-model ""). Each model's confidence is recomputed from its
 evidence with the calibration in its own directory's qlq-confidence (give the weights with
 --first W and --second W if the dumps were made with other ones).

@@ -24,7 +24,7 @@
  * sound around them (dB). Fitted by bench/fit_confidence.py on the tuning voices of the English
  * benchmark corpus. A model directory may carry its own fit in a file named qlq-confidence
  * ("w_ratio w_margin offset cmn_own_weight [w_snr]"), as assets/voice/model-fr does.
- * cmn_own_weight: see set_utterance_cmn in asr_decode.c; a model adapted with whole-utterance
+ * cmn_own_weight: see prior_cmn in asr_decode.c; a model adapted with whole-utterance
  * CMN (SphinxTrain's default) is decoded best with the utterance's own mean (1.0). */
 static const asr_calibration default_calibration = {
     .w_ratio = 0.579, .w_margin = 0.375, .offset = -0.430, .cmn_own_weight = 0.5, .w_snr = 0.1634};
@@ -251,6 +251,11 @@ asr *asr_create(const asr_config *cfg, char *err, size_t err_len)
         return NULL;
     }
     a->reject_below = cfg->reject_below > 0 ? cfg->reject_below : ASR_REJECT_BELOW;
+    /* sure enough that neither the decision, the confirmation nor the second opinion can depend on
+     * the rival margin */
+    double sure = ASR_SECOND_OPINION_BELOW > ASR_CONFIRM_BELOW ? ASR_SECOND_OPINION_BELOW : ASR_CONFIRM_BELOW;
+    sure = a->reject_below > sure ? a->reject_below : sure;
+    a->sure_without_rival = cfg->all_evidence ? ASR_ALWAYS_MEASURE_RIVAL : sure;
     for (int l = 0; l < ASR_LANG_COUNT; l++) {
         if (load_lang(a, cfg, (asr_lang)l, err, err_len) != 0) {
             asr_destroy(a);

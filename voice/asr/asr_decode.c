@@ -19,6 +19,10 @@
 
 #define VOICED_CORRELATION 0.6
 #define RIVAL_MARGIN_CAP 3.0
+/* The rival margin of an answer heard is above this but in 0.9 % (tuning voices) to 1.8 % (held-out)
+ * of the benchmark's files: it is negative when the best phrase won by the grammar's weights rather
+ * than by its sound. Used in its place when the answer is sure even so (see decode_passes). */
+#define RIVAL_MARGIN_FLOOR (-0.5)
 enum { MIN_VOICED_FRAMES = 3 }; /* 60 ms of voicing */
 
 /* PocketSphinx 0.8 keeps acoustic scores shifted right by this many bits (SENSCR_SHIFT). */
@@ -82,38 +86,59 @@ static void prior_cmn(ps_decoder_t *ps, mfcc_t *prior, int ncep)
 
 enum { MAX_CEP = 32 };
 
-/* What every pass decodes: the dithered samples and their cepstral mean, computed once. */
+/* What every pass of one model decodes: the dithered samples, their cepstra and the cepstral mean,
+ * computed once. The cepstra are the same for every pass (the front end is deterministic), so each
+ * pass gets a copy of them instead of computing them again from the samples (PocketSphinx's live
+ * CMN subtracts the mean in place). */
 typedef struct {
     const int16_t *d;
     size_t count;
     mfcc_t mean[MAX_CEP];
+    mfcc_t **cep;  /* nfr frames of ncep, as the model's front end computes them */
+    mfcc_t **work; /* a copy of cep handed to each pass */
+    int32 nfr;
+    int ncep;
 } segment;
 
-/* The mean of the utterance's cepstra, computed once per utterance and set before each pass. */
-static int utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, size_t n, mfcc_t *mean)
+static void segment_free(segment *seg)
+{
+    ckd_free_2d(seg->cep);
+    ckd_free_2d(seg->work);
+    seg->cep = seg->work = NULL;
+}
+
+/* The cepstra of the segment under this model's front end, and their mean for this utterance. */
+static int segment_features(ps_decoder_t *ps, double own_weight, segment *seg)
 {
     fe_t *fe = ps_get_fe(ps);
     int ncep = fe_get_output_size(fe);
-    int32 nfr = (int32)(n / 160 + 2);
-    mfcc_t **cep = ckd_calloc_2d((size_t)nfr + 1, (size_t)ncep, sizeof(mfcc_t));
+    int32 nfr = (int32)(seg->count / 160 + 2);
     mfcc_t prior[MAX_CEP] = {0};
-    memset(mean, 0, MAX_CEP * sizeof *mean);
-    const int16 *p = s;
-    size_t left = n;
-    if (!cep || ncep > MAX_CEP || fe_start_utt(fe) < 0 || fe_process_frames(fe, &p, &left, cep, &nfr, NULL) < 0) {
-        ckd_free_2d(cep);
+    memset(seg->mean, 0, sizeof seg->mean);
+    seg->ncep = ncep;
+    seg->cep = ckd_calloc_2d((size_t)nfr + 1, (size_t)ncep, sizeof(mfcc_t));
+    seg->work = ckd_calloc_2d((size_t)nfr + 1, (size_t)ncep, sizeof(mfcc_t));
+    const int16 *p = seg->d;
+    size_t left = seg->count;
+    /* The front end's noise estimate (spectral subtraction) would otherwise carry over from the
+     * audio decoded before, so that the same answer could be decided differently after another
+     * one, and `qlq-recognize a.wav` differently from `qlq-recognize b.wav a.wav`. */
+    fe_start_stream(fe);
+    if (!seg->cep || !seg->work || ncep > MAX_CEP || fe_start_utt(fe) < 0 ||
+        fe_process_frames(fe, &p, &left, seg->cep, &nfr, NULL) < 0) {
+        segment_free(seg);
         return -1;
     }
     int32 tail = 0;
-    fe_end_utt(fe, cep[nfr], &tail);
+    fe_end_utt(fe, seg->cep[nfr], &tail);
     nfr += tail;
+    seg->nfr = nfr;
     for (int32 f = 0; f < nfr; f++)
         for (int c = 0; c < ncep; c++)
-            mean[c] += cep[f][c] / (mfcc_t)nfr;
-    ckd_free_2d(cep);
+            seg->mean[c] += seg->cep[f][c] / (mfcc_t)nfr;
     prior_cmn(ps, prior, ncep);
     for (int c = 0; c < ncep; c++)
-        mean[c] = nfr > 0 ? (mfcc_t)(own_weight * mean[c] + (1 - own_weight) * prior[c]) : prior[c];
+        seg->mean[c] = nfr > 0 ? (mfcc_t)(own_weight * seg->mean[c] + (1 - own_weight) * prior[c]) : prior[c];
     return 0;
 }
 
@@ -121,19 +146,19 @@ static int utterance_cmn(ps_decoder_t *ps, double own_weight, const int16_t *s, 
  * the pace of the phrase heard; the other passes would look every phone up for nothing). */
 static int run_pass(const asr_model *m, const char *search, segment *seg, bool count_phones, pass *out)
 {
-    const int16_t *s = seg->d;
-    size_t n = seg->count;
     ps_decoder_t *ps = m->ps;
     memset(out, 0, sizeof *out);
     out->word_sf = 1 << 30;
     out->word_ef = -1;
     if (ps_set_search(ps, search) < 0)
         return -1;
-    cmn_live_set(ps_get_feat(ps)->cmn_struct, seg->mean); /* the last pass moved it */
+    feat_t *feat = ps_get_feat(ps);
+    feat->cmn = CMN_LIVE; /* what PocketSphinx switches to for live audio; a whole block would get batch CMN */
+    cmn_live_set(feat->cmn_struct, seg->mean); /* the last pass moved it */
     if (ps_start_utt(ps) < 0)
         return -1;
-    /* in chunks as live audio would come (live CMN uses the mean set above) */
-    int rc = ps_process_raw(ps, s, n, FALSE, FALSE);
+    memcpy(seg->work[0], seg->cep[0], (size_t)seg->nfr * (size_t)seg->ncep * sizeof(mfcc_t));
+    int rc = seg->nfr > 0 ? ps_process_cep(ps, seg->work, seg->nfr, FALSE, TRUE) : 0;
     if (ps_end_utt(ps) < 0 || rc < 0)
         return -1;
     int32 score;
@@ -217,30 +242,37 @@ static int16_t *dithered(const int16_t *samples, size_t count)
     return d;
 }
 
-/* Frames (20 ms) whose 20 ms window is periodic at a voice pitch (60-400 Hz): every answer has a
- * vowel; a cough, a knock, hiss or a door has none, and needs no decoding to be refused. */
-static int voiced_frames(const int16_t *s, size_t n)
+/* Whether the segment holds `needed` frames (20 ms) whose 20 ms window is periodic at a voice
+ * pitch (60-400 Hz): every answer has a vowel; a cough, a knock, hiss or a door has none, and needs
+ * no decoding to be refused. It stops at the `needed`-th voiced frame: for speech that is early.
+ * The sums are exact integers (as they were in doubles), the energy of the lagged window slides
+ * from one lag to the next instead of being summed again. */
+static bool has_voicing(const int16_t *s, size_t n, int needed)
 {
     enum { WIN = 320, HOP = 320, LAG_MIN = ASR_RATE / 400, LAG_MAX = ASR_RATE / 60 };
     int voiced = 0;
-    for (size_t off = 0; off + WIN + LAG_MAX <= n; off += HOP) {
-        double e0 = 0, best = 0;
+    for (size_t off = 0; off + WIN + LAG_MAX <= n && voiced < needed; off += HOP) {
+        const int16_t *x = s + off;
+        int64_t e0 = 0, e1 = 0;
         for (int i = 0; i < WIN; i++)
-            e0 += (double)s[off + i] * s[off + i];
-        if (e0 < WIN * 100.0) /* under about -50 dBFS: not the patient */
+            e0 += (int32_t)x[i] * x[i];
+        if (e0 < WIN * 100) /* under about -50 dBFS: not the patient */
             continue;
+        for (int i = 0; i < WIN; i++)
+            e1 += (int32_t)x[LAG_MIN + i] * x[LAG_MIN + i];
+        double best = 0;
         for (int lag = LAG_MIN; lag <= LAG_MAX; lag++) {
-            double c = 0, e1 = 0;
-            for (int i = 0; i < WIN; i++) {
-                c += (double)s[off + i] * s[off + i + lag];
-                e1 += (double)s[off + i + lag] * s[off + i + lag];
-            }
-            double r = c / sqrt(e0 * e1 + 1.0);
+            if (lag > LAG_MIN)
+                e1 += (int32_t)x[lag + WIN - 1] * x[lag + WIN - 1] - (int32_t)x[lag - 1] * x[lag - 1];
+            int64_t c = 0;
+            for (int i = 0; i < WIN; i++)
+                c += (int32_t)x[i] * x[i + lag];
+            double r = (double)c / sqrt((double)e0 * (double)e1 + 1.0);
             best = r > best ? r : best;
         }
         voiced += best > VOICED_CORRELATION;
     }
-    return voiced;
+    return voiced >= needed;
 }
 
 static double total_score(const pass *p)
@@ -292,17 +324,31 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
     return snr < 0 ? 0 : snr > 40 ? 40 : snr;
 }
 
+/* The model's calibrated confidence, as a logit, from the evidence of its passes. */
+static double evidence_logit(const asr_calibration *cal, double ratio, double margin, double snr_db)
+{
+    margin = margin < RIVAL_MARGIN_CAP ? margin : RIVAL_MARGIN_CAP;
+    return cal->w_ratio * ratio + cal->w_margin * margin + cal->w_snr * snr_db + cal->offset;
+}
+
 /* The three passes over the dithered copy in `seg`; fills the evidence; p is the best phrase or NULL.
- * Each pass costs about the same (~30 ms for a 1.6 s file here): 79 % of the time is the Gaussian
- * evaluation of the PTM codebooks, which every pass redoes for every frame. Measured and not kept
- * (RTF 0.055 with both models, 0.047 with the first alone): -topn 2, 12 % faster but 0.7 points of
+ * The phone loop comes first: the rival pass is skipped when the answer is at least `sure_at` with
+ * the margin at its floor, and the confidence is reported with the margin at its floor. Then a
+ * measured margin could only have raised the confidence of an answer already sure, but in the rare
+ * files whose margin is under the floor (on the benchmark none of those was decided otherwise).
+ * Each pass costs about the same (~30 ms for a 1.6 s file here): 82 % of the time is the Gaussian
+ * evaluation of the PTM codebooks, which every pass redoes for every frame. Kept: the cepstra computed
+ * once per model (3 % of the time), the voicing check stopped at its third voiced frame (3 %), the
+ * rival skipped for sure answers (6 %); RTF 0.054 alone. Measured and not kept (RTF then 0.055 with
+ * both models, 0.047 with the first alone): -topn 2, 12 % faster but 0.7 points of
  * clean answers and 3 of 20 dB lost; -ds 2, 39 % faster, 2 to 12 points lost; narrower beams, 10 %
  * faster, misheard accepted 1.0 -> 1.5 %; scores of all senones computed once and shared through
  * -senlogdir / ps_decode_senscr, no faster (the US-English model has 5,126 senones and a pass uses a few
  * hundred); the rival and the phone loop over the words only, no faster (the endpointer's segment is
- * little more than the words). */
+ * little more than the words); 100 or 120 ms of padding around the speech instead of 150 (asr_stream.c),
+ * 7-15 % faster, but misheard accepted 1.0 -> 1.6 % and clean answers 98.5 -> 97.9-98.1 %. */
 static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, segment *seg,
-                         pass *gram, pass *loop, const asr_phrase **p, asr_result *out)
+                         double sure_at, pass *gram, pass *loop, const asr_phrase **p, asr_result *out)
 {
     char search[32];
     asr_search_name(lang, g, search, sizeof search);
@@ -318,37 +364,38 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     out->ms_per_phone = gram->n_phones > 0 ? 10.0 * frames / gram->n_phones : 0;
     if ((*p)->kind == ASR_REJECT)
         return 0; /* a decoy means "ask again" whatever the evidence: no rival, no phone loop */
-    if (rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin) != 0 ||
-        run_pass(m, asr_phone_search, seg, false, loop) != 0)
+    if (run_pass(m, asr_phone_search, seg, false, loop) != 0)
         return -1;
     /* over the words only: silence around them is modelled equally well by both and would
      * only dilute the ratio, more so for short words */
     out->phone_loop_ratio =
         (span_score(gram, gram->word_sf, gram->word_ef) - span_score(loop, gram->word_sf, gram->word_ef)) / frames;
-    return 0;
+    out->rival_margin = RIVAL_MARGIN_FLOOR;
+    double sure_logit = sure_at < ASR_ALWAYS_MEASURE_RIVAL ? log(sure_at / (1.0 - sure_at)) : INFINITY;
+    if (evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
+        return 0;
+    return rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin);
 }
 
 /* What one model hears in the dithered samples: heard_* and the confidence (0 when it heard
  * nothing); the decision is taken by the caller. */
 static int decode_with(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, const int16_t *d,
-                       size_t count, asr_result *out)
+                       size_t count, double sure_at, asr_result *out)
 {
     pass *gram = malloc(sizeof *gram), *loop = calloc(1, sizeof *loop);
     const asr_phrase *p = NULL;
     segment seg = {.d = d, .count = count};
-    int rc = gram && loop && utterance_cmn(m->ps, m->cal.cmn_own_weight, d, count, seg.mean) == 0
-                 ? decode_passes(ld, m, lang, g, &seg, gram, loop, &p, out)
+    int rc = gram && loop && segment_features(m->ps, m->cal.cmn_own_weight, &seg) == 0
+                 ? decode_passes(ld, m, lang, g, &seg, sure_at, gram, loop, &p, out)
                  : -1;
+    segment_free(&seg);
     bool scored = rc == 0 && p && (p->kind == ASR_REJECT || loop->n_segs > 0);
     free(gram);
     free(loop);
     out->models = 1;
     if (rc != 0 || !scored)
         return rc;
-    double margin = out->rival_margin < RIVAL_MARGIN_CAP ? out->rival_margin : RIVAL_MARGIN_CAP;
-    const asr_calibration *cal = &m->cal;
-    double z = cal->w_ratio * out->phone_loop_ratio + cal->w_margin * margin + cal->w_snr * out->snr_db +
-               cal->offset;
+    double z = evidence_logit(&m->cal, out->phone_loop_ratio, out->rival_margin, out->snr_db);
     out->heard_kind = p->kind;
     out->heard_value = p->value;
     out->confidence = p->kind == ASR_REJECT ? 0.0 : 1.0 / (1.0 + exp(-z));
@@ -399,11 +446,13 @@ static void fuse(const asr_result *first, const asr_result *second, asr_result *
 
 /* The first model's opinion, and the second's when the first is unsure. `out` comes in as the
  * rejection to return when nothing is heard. */
-static int opinions(const asr_lang_data *ld, asr_lang lang, asr_grammar g, const int16_t *d, size_t count,
-                    asr_result *out, double *first_pace)
+static int opinions(const asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, asr_result *out,
+                    double *first_pace)
 {
     asr_result second = *out;
-    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, out);
+    const asr_lang_data *ld = &a->lang[lang];
+    /* the second model's exact confidence goes into the fusion: its rival is always measured */
+    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, a->sure_without_rival, out);
     *first_pace = out->ms_per_phone;
     /* A decoy heard ("pas trop", "bonjour") is not overruled: on the benchmark the second model turned 3
      * such decisions in 924 into a right answer (and 17 "oui" said to a 4-point question, heard "huit",
@@ -413,7 +462,7 @@ static int opinions(const asr_lang_data *ld, asr_lang lang, asr_grammar g, const
     bool unsure = !decoy && (out->heard_kind == ASR_REJECT || out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {
         asr_result first = *out;
-        rc = decode_with(ld, &ld->models[1], lang, g, d, count, &second);
+        rc = decode_with(ld, &ld->models[1], lang, g, d, count, ASR_ALWAYS_MEASURE_RIVAL, &second);
         if (rc == 0)
             fuse(&first, &second, out);
     }
@@ -437,13 +486,12 @@ static bool usable(const asr *a, const asr_result *r)
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
                        asr_result *out, char *err, size_t err_len)
 {
-    if (voiced_frames(samples, count) < MIN_VOICED_FRAMES)
+    if (!has_voicing(samples, count, MIN_VOICED_FRAMES))
         return 0; /* not speech: out stays a rejection with confidence 0 */
-    const asr_lang_data *ld = &a->lang[lang];
     asr_result nothing = *out;
     int16_t *d = dithered(samples, count);
     double pace = 0;
-    int rc = d ? opinions(ld, lang, g, d, count, out, &pace) : -1;
+    int rc = d ? opinions(a, lang, g, d, count, out, &pace) : -1;
     out->tempo = 1.0;
     if (rc == 0 && pace > SLOW_MS_PER_PHONE) {
         double speed = pace / NORMAL_MS_PER_PHONE < MAX_SPEED_UP ? pace / NORMAL_MS_PER_PHONE : MAX_SPEED_UP;
@@ -451,7 +499,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         if (audio_change_tempo(&slow, speed, &quick) == AUDIO_OK) {
             asr_result again = nothing;
             double pace_again;
-            rc = opinions(ld, lang, g, quick.samples, quick.count, &again, &pace_again);
+            rc = opinions(a, lang, g, quick.samples, quick.count, &again, &pace_again);
             /* unless nothing usable is heard at the new pace in what was usable as said (short
              * words end on long vowels and can look slow: "un" at a normal pace) */
             if (rc == 0 && (usable(a, &again) || !usable(a, out))) {

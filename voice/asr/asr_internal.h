@@ -51,7 +51,10 @@ typedef struct {
 struct asr {
     asr_lang_data lang[ASR_LANG_COUNT];
     double reject_below;
+    double sure_without_rival; /* the first model's confidence, with the rival margin at its floor, from
+                                * which the rival pass is skipped (asr_decode.c) */
 };
+#define ASR_ALWAYS_MEASURE_RIVAL 2.0 /* a sure_without_rival no confidence reaches */
 
 extern const char *const asr_lang_tag[ASR_LANG_COUNT]; /* "fr", "en" */
 

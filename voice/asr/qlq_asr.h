@@ -66,7 +66,8 @@ typedef struct {
                               * end, so the decision was ready as soon as the end was seen */
     /* The evidence behind the confidence (for logs and tuning), nats per frame of the words:
      * best phrase against a free phone loop (<= 0 mostly), and against the best phrase of
-     * another meaning (>= 0; large when nothing else came close). */
+     * another meaning (>= 0 mostly; large when nothing else came close; -0.5, its floor, when the
+     * answer was sure without it and it was not measured: see asr_config.all_evidence). */
     double phone_loop_ratio;
     double rival_margin;
     double snr_db;         /* level of the words over the sound around them (0..40 dB) */
@@ -92,6 +93,8 @@ typedef struct {
     const char *en_dict;      /* English lexicon; NULL: <model>/qlq-en.dict, else <assets>/voice/en.dict */
     double reject_below;      /* confidence under which a result is ASR_REJECT; 0: ASR_REJECT_BELOW */
     const char *decoder_args; /* extra PocketSphinx options ("-beam 1e-60 ..."), NULL: none */
+    bool all_evidence;        /* measure the rival margin on every answer, also when the answer is sure
+                               * without it (for fitting the confidence: bench_asr --dump) */
     bool verbose;             /* let PocketSphinx log to stderr (default: silent) */
 } asr_config;
 
