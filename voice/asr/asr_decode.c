@@ -339,7 +339,8 @@ static double evidence_logit(const asr_calibration *cal, double ratio, double ma
  * Each pass costs about the same (~30 ms for a 1.6 s file here): 82 % of the time is the Gaussian
  * evaluation of the PTM codebooks, which every pass redoes for every frame. Kept: the cepstra computed
  * once per model (3 % of the time), the voicing check stopped at its third voiced frame (3 %), the
- * rival skipped for sure answers (6 %); RTF 0.054 alone. Measured and not kept (RTF then 0.055 with
+ * rival skipped for sure answers (6 %); RTF 0.046 alone, the code before 0.054 between two such runs.
+ * Measured and not kept (RTF then 0.055 with
  * both models, 0.047 with the first alone): -topn 2, 12 % faster but 0.7 points of
  * clean answers and 3 of 20 dB lost; -ds 2, 39 % faster, 2 to 12 points lost; narrower beams, 10 %
  * faster, misheard accepted 1.0 -> 1.5 %; scores of all senones computed once and shared through
