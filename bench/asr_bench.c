@@ -417,9 +417,12 @@ static int parse_args(int argc, char **argv, options *o)
     *o = (options){.lang = "fr", .baseline = true, .assets = getenv("QLQ_ASSETS_DIR")};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "--no-baseline") == 0 || strcmp(a, "--all-evidence") == 0) {
-            o->baseline = o->baseline && strcmp(a, "--no-baseline") != 0;
-            o->all_evidence = o->all_evidence || strcmp(a, "--all-evidence") == 0;
+        if (strcmp(a, "--no-baseline") == 0) {
+            o->baseline = false;
+            continue;
+        }
+        if (strcmp(a, "--all-evidence") == 0) {
+            o->all_evidence = true;
             continue;
         }
         if (!v)
