@@ -24,6 +24,17 @@ static void assert_listening(const fixture *f, qlq_grammar grammar)
     assert_true(l->listen_ms > 0);
 }
 
+/* The answer stored after the patient's "oui": its value, and what was heard with what confidence. */
+static void assert_voice_saved(fixture *f, int value, float confidence, const char *transcript)
+{
+    const qlq_effect *save = find_fx(f, QLQ_FX_SAVE_ANSWER);
+    assert_non_null(save);
+    assert_int_equal(save->value, value);
+    assert_int_equal(save->source, QLQ_SOURCE_VOICE);
+    assert_true(save->has_confidence && save->confidence == confidence);
+    assert_string_equal(save->text, transcript);
+}
+
 /* A CONTINUOUS session with audio on, past item 0 (typed ok), on item 1 and listening. */
 static void to_item1(fixture *f)
 {
@@ -107,12 +118,7 @@ static void test_doubtful_answer_needs_oui_before_it_is_stored(void **state)
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK_ANSWER)->value, 1);
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
     send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE));
-    const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_ANSWER);
-    assert_non_null(save);
-    assert_int_equal(save->value, 1);
-    assert_int_equal(save->source, QLQ_SOURCE_VOICE);
-    assert_true(save->has_confidence && save->confidence == 0.4f);
-    assert_string_equal(save->text, "pas du tout");
+    assert_voice_saved(&f, 1, 0.4f, "pas du tout");
     send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_null(find_fx(&f, QLQ_FX_SPEAK_ANSWER)); /* already confirmed: no second read-back */
     assert_int_equal(f.s.item, 2);
@@ -151,12 +157,7 @@ static void test_non_to_a_question_is_offered_as_pas_du_tout(void **state)
     assert_int_equal(find_fx(&f, QLQ_FX_SPEAK)->msg, QLQ_MSG_CONFIRM);
     assert_listening(&f, QLQ_GRAMMAR_YESNO);
     send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE)); /* "oui" */
-    const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_ANSWER);
-    assert_non_null(save);
-    assert_int_equal(save->value, 1);
-    assert_int_equal(save->source, QLQ_SOURCE_VOICE);
-    assert_string_equal(save->text, "non"); /* what the patient said, for the audit trail */
-    assert_true(save->has_confidence && save->confidence == 0.93f);
+    assert_voice_saved(&f, 1, 0.93f, "non"); /* what the patient said, for the audit trail */
     send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_int_equal(f.s.item, 2);
     assert_int_equal(f.s.answers[1], 1);
