@@ -251,10 +251,15 @@ static bool listen_some(speech *sp, qlq_event *ev)
         return false;
     to_event(sp, r, timed_out, ev);
     /* the answer itself is patient data: only its kind goes to the log */
-    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s)",
+    /* steady tones are mains hum above all: worth a look at the microphone's cable and power */
+    char tones[64] = "";
+    if (r->tones_removed > 0)
+        snprintf(tones, sizeof tones, ", %d steady tone%s (hum?) taken out", r->tones_removed,
+                 r->tones_removed == 1 ? "" : "s");
+    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s)",
             r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
             r->decode_ms, r->models, r->models == 1 ? "" : "s", r->tempo > 1.0 ? ", said slowly and re-paced" : "",
-            r->decoded_in_silence ? ", ready at the end of speech" : "");
+            r->decoded_in_silence ? ", ready at the end of speech" : "", tones);
     stop_listening(sp);
     return true;
 }

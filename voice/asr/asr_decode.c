@@ -93,6 +93,7 @@ enum { MAX_CEP = 32 };
 typedef struct {
     const int16_t *d;
     size_t count;
+    double tone_power; /* of the tones removed before (words_snr_db) */
     mfcc_t mean[MAX_CEP];
     mfcc_t **cep;  /* nfr frames of ncep, as the model's front end computes them */
     mfcc_t **work; /* a copy of cep handed to each pass */
@@ -301,7 +302,10 @@ static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const 
 }
 
 /* Level of the words (frames sf..ef, 10 ms each) over the rest of the segment, in dB, 0..40. */
-static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
+/* tone_power: mean square of the steady tones taken out before decoding (asr_tones.c). They were
+ * part of the room: a hum notched out of the silence around the words must not make it sound
+ * like a quiet room, whose answers are trusted more. */
+static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double tone_power)
 {
     double in = 0, out = 0;
     size_t n_in = 0, n_out = 0;
@@ -320,7 +324,7 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef)
         return 0;
     if (n_out < 160) /* no background to compare with */
         return 40;
-    double snr = 10.0 * log10((in / (double)n_in + 1.0) / (out / (double)n_out + 1.0));
+    double snr = 10.0 * log10((in / (double)n_in + tone_power + 1.0) / (out / (double)n_out + tone_power + 1.0));
     return snr < 0 ? 0 : snr > 40 ? 40 : snr;
 }
 
@@ -361,7 +365,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     if (!*p || gram->word_ef < gram->word_sf)
         return 0;
     int frames = gram->word_ef - gram->word_sf + 1;
-    out->snr_db = words_snr_db(seg->d, seg->count, gram->word_sf, gram->word_ef);
+    out->snr_db = words_snr_db(seg->d, seg->count, gram->word_sf, gram->word_ef, seg->tone_power);
     out->ms_per_phone = gram->n_phones > 0 ? 10.0 * frames / gram->n_phones : 0;
     if ((*p)->kind == ASR_REJECT)
         return 0; /* a decoy means "ask again" whatever the evidence: no rival, no phone loop */
@@ -381,11 +385,11 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
 /* What one model hears in the dithered samples: heard_* and the confidence (0 when it heard
  * nothing); the decision is taken by the caller. */
 static int decode_with(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, const int16_t *d,
-                       size_t count, double sure_at, asr_result *out)
+                       size_t count, double tone_power, double sure_at, asr_result *out)
 {
     pass *gram = malloc(sizeof *gram), *loop = calloc(1, sizeof *loop);
     const asr_phrase *p = NULL;
-    segment seg = {.d = d, .count = count};
+    segment seg = {.d = d, .count = count, .tone_power = tone_power};
     int rc = gram && loop && segment_features(m->ps, m->cal.cmn_own_weight, &seg) == 0
                  ? decode_passes(ld, m, lang, g, &seg, sure_at, gram, loop, &p, out)
                  : -1;
@@ -447,13 +451,13 @@ static void fuse(const asr_result *first, const asr_result *second, asr_result *
 
 /* The first model's opinion, and the second's when the first is unsure. `out` comes in as the
  * rejection to return when nothing is heard. */
-static int opinions(const asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, asr_result *out,
-                    double *first_pace)
+static int opinions(const asr *a, asr_lang lang, asr_grammar g, const int16_t *d, size_t count, double tone_power,
+                    asr_result *out, double *first_pace)
 {
     asr_result second = *out;
     const asr_lang_data *ld = &a->lang[lang];
     /* the second model's exact confidence goes into the fusion: its rival is always measured */
-    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, a->sure_without_rival, out);
+    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, tone_power, a->sure_without_rival, out);
     *first_pace = out->ms_per_phone;
     /* A decoy heard ("pas trop", "bonjour") is not overruled: on the benchmark the second model turned 3
      * such decisions in 924 into a right answer (and 17 "oui" said to a 4-point question, heard "huit",
@@ -463,7 +467,7 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, const int16_t *d
     bool unsure = !decoy && (out->heard_kind == ASR_REJECT || out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {
         asr_result first = *out;
-        rc = decode_with(ld, &ld->models[1], lang, g, d, count, ASR_ALWAYS_MEASURE_RIVAL, &second);
+        rc = decode_with(ld, &ld->models[1], lang, g, d, count, tone_power, ASR_ALWAYS_MEASURE_RIVAL, &second);
         if (rc == 0)
             fuse(&first, &second, out);
     }
@@ -485,14 +489,14 @@ static bool usable(const asr *a, const asr_result *r)
 #define MAX_SPEED_UP 2.0
 
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
-                       asr_result *out, char *err, size_t err_len)
+                       double tone_power, asr_result *out, char *err, size_t err_len)
 {
     if (!has_voicing(samples, count, MIN_VOICED_FRAMES))
         return 0; /* not speech: out stays a rejection with confidence 0 */
     asr_result nothing = *out;
     int16_t *d = dithered(samples, count);
     double pace = 0;
-    int rc = d ? opinions(a, lang, g, d, count, out, &pace) : -1;
+    int rc = d ? opinions(a, lang, g, d, count, tone_power, out, &pace) : -1;
     out->tempo = 1.0;
     if (rc == 0 && pace > SLOW_MS_PER_PHONE) {
         double speed = pace / NORMAL_MS_PER_PHONE < MAX_SPEED_UP ? pace / NORMAL_MS_PER_PHONE : MAX_SPEED_UP;
@@ -500,7 +504,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         if (audio_change_tempo(&slow, speed, &quick) == AUDIO_OK) {
             asr_result again = nothing;
             double pace_again;
-            rc = opinions(a, lang, g, quick.samples, quick.count, &again, &pace_again);
+            rc = opinions(a, lang, g, quick.samples, quick.count, tone_power, &again, &pace_again);
             /* unless nothing usable is heard at the new pace in what was usable as said (short
              * words end on long vowels and can look slow: "un" at a normal pace) */
             if (rc == 0 && (usable(a, &again) || !usable(a, out))) {

@@ -75,10 +75,22 @@ int asr_meaning_index(asr_kind kind, int value); /* 0..15 */
 void asr_rival_name(asr_lang lang, asr_grammar g, int meaning, char *buf, size_t len);
 extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
 
-/* asr_decode.c: decodes samples already trimmed to the speech (plus padding). */
+/* asr_decode.c: decodes samples already trimmed to the speech (plus padding); tone_power is the
+ * mean square of the steady tones removed from them (asr_tones_remove), 0 when none. */
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
-                       asr_result *out, char *err, size_t err_len);
+                       double tone_power, asr_result *out, char *err, size_t err_len);
 
 double asr_now_ms(void);
+
+/* asr_tones.c: learns the steady tones of a stream (mains hum and its harmonics) from everything
+ * heard so far, and notches them out of audio for the decoder. */
+enum { ASR_MAX_TONES = 12 };
+typedef struct asr_tones asr_tones;
+asr_tones *asr_tones_create(void);
+void asr_tones_free(asr_tones *t);
+void asr_tones_learn(asr_tones *t, const int16_t *samples, size_t count);
+/* Notches the tones found so far out of samples, in place, the filters starting at rest at
+ * samples[0]; returns how many, their frequencies (Hz) in hz[0..max-1]. */
+int asr_tones_remove(const asr_tones *t, int16_t *samples, size_t count, double *hz, int max);
 
 #endif

@@ -25,6 +25,7 @@ struct asr_stream {
     asr_lang lang;
     asr_grammar grammar;
     asr_endpointer *ep;
+    asr_tones *tones;   /* steady tones heard since the start, removed before decoding */
     int16_t *buf;
     size_t len, cap;
     size_t base;                    /* sample index (since start) of buf[0] */
@@ -66,10 +67,11 @@ asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
         s->lang = lang;
         s->grammar = grammar;
         s->ep = asr_endpointer_create(&c);
+        s->tones = asr_tones_create();
         s->cap = (size_t)KEEP_WAITING + ((size_t)c.max_speech_ms + 2000) * (ASR_RATE / 1000);
         s->buf = malloc(s->cap * sizeof *s->buf);
     }
-    if (!s || !s->ep || !s->buf) {
+    if (!s || !s->ep || !s->tones || !s->buf) {
         asr_stream_free(s);
         snprintf(err, err_len, "out of memory");
         return NULL;
@@ -82,6 +84,7 @@ void asr_stream_free(asr_stream *s)
     if (!s)
         return;
     asr_endpointer_destroy(s->ep);
+    asr_tones_free(s->tones);
     free(s->buf);
     free(s);
 }
@@ -103,6 +106,29 @@ static void keep(asr_stream *s, const int16_t *samples, size_t count)
     s->len += count;
 }
 
+/* Decodes samples[from, to) with the tones heard so far notched out: the filters start at
+ * samples[0], ahead of the words, so that they have settled by then. */
+static int decode_without_tones(asr *a, asr_lang lang, asr_grammar g, const asr_tones *tones,
+                                const int16_t *samples, size_t from, size_t to, asr_result *r,
+                                char *err, size_t err_len)
+{
+    int16_t *heard = malloc(to * sizeof *heard);
+    if (!heard) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
+    }
+    memcpy(heard, samples, to * sizeof *heard);
+    int n_tones = asr_tones_remove(tones, heard, to, NULL, 0);
+    double removed = 0.0;
+    for (size_t i = 0; n_tones > 0 && i < to; i++)
+        removed += ((double)samples[i] - heard[i]) * ((double)samples[i] - heard[i]);
+    int rc = asr_decode_segment(a, lang, g, heard + from, to - from, to ? removed / (double)to : 0.0, r, err,
+                                err_len);
+    r->tones_removed = n_tones;
+    free(heard);
+    return rc;
+}
+
 /* Decodes speech [start, end) (sample numbers since the stream started) with its padding. */
 static void decode_speech(asr_stream *s, size_t start, size_t end, asr_result *r)
 {
@@ -115,7 +141,7 @@ static void decode_speech(asr_stream *s, size_t start, size_t end, asr_result *r
         return;
     double t0 = asr_now_ms();
     char err[128];
-    if (asr_decode_segment(s->a, s->lang, s->grammar, s->buf + from, to - from, r, err, sizeof err) != 0)
+    if (decode_without_tones(s->a, s->lang, s->grammar, s->tones, s->buf, from, to, r, err, sizeof err) != 0)
         reject_result(r, r->audio_ms);
     r->decode_ms = asr_now_ms() - t0;
 }
@@ -165,6 +191,7 @@ asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count
     /* frame by frame so that the buffer never drops audio the endpointer has counted as speech */
     for (size_t off = 0; off < count && !s->done;) {
         size_t n = count - off < 160 ? count - off : 160;
+        asr_tones_learn(s->tones, samples + off, n);
         keep(s, samples + off, n);
         asr_ep_event ev = asr_endpointer_feed(s->ep, samples + off, n);
         s->total += n;
@@ -240,14 +267,22 @@ int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *sam
     }
     double t0 = asr_now_ms();
     reject_result(out, (double)count * 1000.0 / ASR_RATE);
+    int rc = 0;
     size_t first, last;
     if (speech_span(samples, count, &first, &last)) {
         out->speech_ms = (double)(last - first) * 1000.0 / ASR_RATE;
         size_t from = first > PAD_BEFORE ? first - PAD_BEFORE : 0;
         size_t to = last + PAD_AFTER < count ? last + PAD_AFTER : count;
-        if (asr_decode_segment(a, lang, grammar, samples + from, to - from, out, err, err_len) != 0)
+        /* the tones heard until the decision, as a stream would have (asr_stream_feed) */
+        asr_tones *tones = asr_tones_create();
+        if (!tones) {
+            snprintf(err, err_len, "out of memory");
             return -1;
+        }
+        asr_tones_learn(tones, samples, to);
+        rc = decode_without_tones(a, lang, grammar, tones, samples, from, to, out, err, err_len);
+        asr_tones_free(tones);
     }
     out->decode_ms = asr_now_ms() - t0;
-    return 0;
+    return rc;
 }

@@ -71,6 +71,8 @@ typedef struct {
     double phone_loop_ratio;
     double rival_margin;
     double snr_db;         /* level of the words over the sound around them (0..40 dB) */
+    int tones_removed;     /* steady tones notched out before listening (mains hum and its harmonics,
+                            * a monitor's beep): 0 in a quiet room */
     int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
     double ms_per_phone;   /* how slowly the words were said: length of the phrase heard per phone */
     double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;

@@ -182,6 +182,48 @@ static void test_slow_speech(void **state)
     assert_true(r.tempo == 1.0);
 }
 
+/* Listening in loud mains hum (50 Hz and harmonics, about as loud as the words): the hum heard
+ * before the answer is found and taken out before decoding, and the stream decides exactly as the
+ * same recording decided at once (asr_recognize). */
+static void test_hum_removed_while_listening(void **state)
+{
+    fixture *f = *state;
+    static const struct { const char *text; int value; } said[] = {{"beaucoup", 4}, {"un peu", 2}, {"trois", 3}};
+    int right = 0;
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        assert_int_equal(asr_test_say(f->dir, "said", "fr+m6", 150, said[i].text, "pad 1 1"), 0);
+        assert_int_equal(asr_test_sh("cd '%s' && sox -R -n -r 16000 -c 1 -b 16 hum.wav synth \"$(soxi -D said.wav)\" "
+                                     "sine 50 sine 100 sine 150 sine 250 remix 1-4 vol 0.07 && "
+                                     "sox -R -m -v 1 said.wav -v 1 hum.wav -b 16 hum.wav.mix.wav",
+                                     f->dir),
+                         0);
+        char path[600], err[256];
+        snprintf(path, sizeof path, "%s/hum.wav.mix.wav", f->dir);
+        audio_pcm pcm = {0};
+        assert_int_equal(asr_test_load(path, &pcm), 0);
+        asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
+        assert_non_null(s);
+        stream_events e = feed(s, &pcm);
+        assert_int_equal(e.last, ASR_EP_END);
+        const asr_result *live = asr_stream_result(s);
+        assert_non_null(live);
+        asr_result once;
+        assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, pcm.samples, pcm.count, &once, err,
+                                       sizeof err),
+                         0);
+        print_message("'%s' in hum: %d tones taken out, heard '%s' (%.2f)\n", said[i].text, live->tones_removed,
+                      live->transcript, live->confidence);
+        assert_true(live->tones_removed >= 3);
+        assert_int_equal(live->kind, once.kind);
+        assert_int_equal(live->value, once.value);
+        right += live->kind == ASR_ANSWER && live->value == said[i].value;
+        assert_true(live->kind == ASR_REJECT || live->value == said[i].value);
+        asr_stream_free(s);
+        audio_pcm_free(&pcm);
+    }
+    assert_true(right >= 2);
+}
+
 static void test_silence_times_out(void **state)
 {
     fixture *f = *state;
@@ -315,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_answer_between_noise),
         cmocka_unit_test(test_speech_resumes_after_early_decoding),
         cmocka_unit_test(test_slow_speech),
+        cmocka_unit_test(test_hum_removed_while_listening),
         cmocka_unit_test(test_silence_times_out),
         cmocka_unit_test(test_bad_configuration),
         cmocka_unit_test(test_model_per_language),
