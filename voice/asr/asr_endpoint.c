@@ -5,8 +5,10 @@
  * start_db over the floor for min_speech_ms (short gaps allowed, so a plosive's closure does not
  * reset it); it ends when most of the last trailing_silence_ms are under an end threshold halfway
  * (in dB) between the floor and the loudest part of the utterance: with babble only 10 dB under
- * the voice, a fixed "floor + a few dB" would never see the end. */
-#include "qlq_asr.h"
+ * the voice, a fixed "floor + a few dB" would never see the end. A frame that is one pure tone (a
+ * monitor's beep, a whistle) counts as quiet: a beep started "speech" that the grammar could hear
+ * as "un" (0.95), and beeps every 700 ms never left 600 ms of quiet for an answer to end. */
+#include "asr_internal.h"
 
 #include <limits.h>
 #include <math.h>
@@ -18,7 +20,13 @@ enum {
     MAX_GAP_FRAMES = 4,
     HISTORY = 256,
     LEARN_FRAMES = 10, /* the first 100 ms only teach the floor: nobody answers that fast */
+    TONE_WINDOW = 512, /* 32 ms: 31 Hz per bin, a voice's harmonics (>= 80 Hz apart) in separate bins */
+    TONE_LOW_BIN = 3,  /* ~100 Hz, as the high-pass */
 };
+/* A frame whose sound is one narrow peak (this share of its power within one bin of the
+ * strongest) is a beep or a whistle, not a voice: the strongest harmonic of a voiced sound holds
+ * far less. */
+#define TONE_SHARE 0.9
 
 #define FLOOR_MIN_DB (-65.0) /* digital silence still needs real sound to start speech */
 #define END_QUIET_SHARE 0.85
@@ -34,6 +42,9 @@ struct asr_endpointer {
     double hp_x, hp_y;          /* high-pass state: hum and DC are not speech */
     double floor_db, floor_var, smooth_db, peak_db;
     double lp1, lp2;            /* low-pass state: white noise above the speech band is not speech */
+    double recent[TONE_WINDOW]; /* the last TONE_WINDOW high-passed samples (ring) */
+    int recent_at;
+    double re[TONE_WINDOW], im[TONE_WINDOW];
     long frames;
     int loud_run, gap;          /* start detection */
     size_t run_start;
@@ -132,13 +143,45 @@ static void push_quiet(asr_endpointer *ep, bool quiet, int window)
     ep->quiet_at = (ep->quiet_at + 1) % window;
 }
 
+/* Whether the last 32 ms are a pure tone: a monitor's beep (120 ms every 700 ms) would otherwise
+ * start "speech" at each beep and, in speech, never leave 600 ms of quiet for the end. */
+static bool frame_is_tone(asr_endpointer *ep)
+{
+    if (ep->pos < TONE_WINDOW)
+        return false;
+    /* Hann window, its cosine by rotation (a cos() per sample cost more than the FFT) */
+    const double step = 2.0 * 3.14159265358979323846 / TONE_WINDOW, cs = cos(step), sn = sin(step);
+    double c = 1.0, si = 0.0;
+    for (int i = 0; i < TONE_WINDOW; i++) {
+        ep->re[i] = (0.5 - 0.5 * c) * ep->recent[(ep->recent_at + i) % TONE_WINDOW];
+        ep->im[i] = 0.0;
+        double c2 = c * cs - si * sn;
+        si = si * cs + c * sn, c = c2;
+    }
+    asr_fft(ep->re, ep->im, TONE_WINDOW);
+    double total = 0.0, best = 0.0;
+    int at = TONE_LOW_BIN;
+    for (int k = TONE_LOW_BIN; k < TONE_WINDOW / 2; k++) {
+        double p = ep->re[k] * ep->re[k] + ep->im[k] * ep->im[k];
+        total += p;
+        if (p > best)
+            best = p, at = k;
+    }
+    double around = best;
+    for (int k = at - 1; k <= at + 1; k += 2)
+        if (k >= TONE_LOW_BIN && k < TONE_WINDOW / 2)
+            around += ep->re[k] * ep->re[k] + ep->im[k] * ep->im[k];
+    return total > 0.0 && around >= TONE_SHARE * total;
+}
+
 static asr_ep_event frame_waiting(asr_endpointer *ep, double db, size_t frame_start)
 {
     if (ep->frames < LEARN_FRAMES) {
         update_floor(ep, db);
         return ASR_EP_NONE;
     }
-    bool loud = db > floor_eff(ep) + start_margin(ep);
+    /* the spectrum only for frames loud enough to matter: it costs 8 times the rest */
+    bool loud = db > floor_eff(ep) + start_margin(ep) && !frame_is_tone(ep);
     if (loud) {
         if (ep->loud_run == 0)
             ep->run_start = frame_start;
@@ -173,7 +216,7 @@ static asr_ep_event frame_speech(asr_endpointer *ep, double db, size_t frame_sta
     double mid = (floor_eff(ep) + ep->peak_db) / 2.0;
     if (mid > end_db)
         end_db = mid;
-    bool quiet = db < end_db && ep->smooth_db < end_db;
+    bool quiet = (db < end_db && ep->smooth_db < end_db) || frame_is_tone(ep);
     if (!quiet)
         ep->seg_end = frame_start + FRAME;
     int window = ep->cfg.trailing_silence_ms / 10;
@@ -215,6 +258,8 @@ asr_ep_event asr_endpointer_feed(asr_endpointer *ep, const int16_t *samples, siz
         double y = 0.96 * (ep->hp_y + x - ep->hp_x);
         ep->hp_x = x;
         ep->hp_y = y;
+        ep->recent[ep->recent_at] = y;
+        ep->recent_at = (ep->recent_at + 1) % TONE_WINDOW;
         ep->lp1 += 0.75 * (y - ep->lp1);
         ep->lp2 += 0.75 * (ep->lp1 - ep->lp2);
         ep->acc += ep->lp2 * ep->lp2;

@@ -82,6 +82,9 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
 
 double asr_now_ms(void);
 
+/* asr_fft.c: in-place FFT of n points (a power of two), real parts in re, imaginary in im. */
+void asr_fft(double *re, double *im, int n);
+
 /* asr_tones.c: learns the steady tones of a stream (mains hum and its harmonics) from everything
  * heard so far, and notches them out of audio for the decoder. */
 enum { ASR_MAX_TONES = 12 };

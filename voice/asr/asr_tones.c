@@ -58,7 +58,6 @@ struct asr_tones {
     double db_sum[BUCKETS];       /* their levels (dB), summed, */
     double db_sq_sum[BUCKETS];    /* and squared */
     double window[FFT_SIZE];
-    double cos_table[FFT_SIZE / 2], sin_table[FFT_SIZE / 2];
     double re[FFT_SIZE], im[FFT_SIZE], power[BINS + 1];
 };
 
@@ -69,10 +68,6 @@ asr_tones *asr_tones_create(void)
         return NULL;
     for (int i = 0; i < FFT_SIZE; i++)
         t->window[i] = 0.5 - 0.5 * cos(2.0 * PI * i / FFT_SIZE);
-    for (int i = 0; i < FFT_SIZE / 2; i++) {
-        t->cos_table[i] = cos(2.0 * PI * i / FFT_SIZE);
-        t->sin_table[i] = -sin(2.0 * PI * i / FFT_SIZE);
-    }
     return t;
 }
 
@@ -81,34 +76,6 @@ void asr_tones_free(asr_tones *t)
     free(t);
 }
 
-
-/* In-place radix-2 FFT of re/im (FFT_SIZE points). */
-static void fft(asr_tones *t)
-{
-    double *re = t->re, *im = t->im;
-    for (int i = 1, j = 0; i < FFT_SIZE; i++) {
-        int bit = FFT_SIZE >> 1;
-        for (; j & bit; bit >>= 1)
-            j ^= bit;
-        j ^= bit;
-        if (i < j) {
-            double r = re[i], m = im[i];
-            re[i] = re[j], im[i] = im[j];
-            re[j] = r, im[j] = m;
-        }
-    }
-    for (int len = 2; len <= FFT_SIZE; len <<= 1) {
-        int step = FFT_SIZE / len;
-        for (int i = 0; i < FFT_SIZE; i += len)
-            for (int k = 0; k < len / 2; k++) {
-                double wr = t->cos_table[k * step], wi = t->sin_table[k * step];
-                int a = i + k, b = i + k + len / 2;
-                double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
-                re[b] = re[a] - xr, im[b] = im[a] - xi;
-                re[a] += xr, im[a] += xi;
-            }
-    }
-}
 
 /* The k-th smallest of v[0..n-1] (v is reordered): Hoare's selection, linear on average; this runs
  * for every peak of every spectrum, where a sort took a tenth of the decoding time. */
@@ -252,7 +219,7 @@ static void analyse(asr_tones *t)
         t->re[i] = t->history[i] * t->window[i];
         t->im[i] = 0.0;
     }
-    fft(t);
+    asr_fft(t->re, t->im, FFT_SIZE);
     for (int k = 0; k <= BINS; k++)
         t->power[k] = t->re[k] * t->re[k] + t->im[k] * t->im[k];
     if (!background(t))

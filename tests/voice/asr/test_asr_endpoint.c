@@ -132,6 +132,49 @@ static void test_floor_adapts_to_steady_noise(void **state)
     free(g.s);
 }
 
+/* A bedside monitor's beep: 1 kHz, 120 ms every 700 ms, far louder than the room. */
+static void add_beeps(signal *g, double amp)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (i % MS(700) < MS(120))
+            add(g, i, amp * sin(2 * PI * 1000.0 * (double)i / ASR_RATE));
+}
+
+/* Beeps are not speech: alone they never start an utterance (the listening times out), and with an
+ * answer between them the answer is found where it is and ends when it does (600 ms of quiet
+ * between beeps, which before this were loud frames: the utterance ran on to max_speech_ms). */
+static void test_beeps_are_not_speech(void **state)
+{
+    (void)state;
+    asr_endpoint_config c;
+    asr_endpoint_defaults(&c);
+    c.start_timeout_ms = 3000;
+    signal g;
+    sig_init(&g, 4000);
+    add_noise(&g, 0, 4000, 30);
+    add_beeps(&g, 8000);
+    asr_endpointer *ep = asr_endpointer_create(&c);
+    events e = feed_all(ep, &g, 320);
+    assert_int_equal(e.start_at, 0);
+    assert_near_ms(e.timeout_at, 3000, 20);
+    asr_endpointer_destroy(ep);
+    free(g.s);
+
+    sig_init(&g, 6000);
+    add_noise(&g, 0, 6000, 30);
+    add_beeps(&g, 8000);
+    add_speech(&g, 2000, 2800, 6000);
+    ep = asr_endpointer_create(NULL);
+    e = feed_all(ep, &g, 320);
+    size_t s, t;
+    assert_true(asr_endpointer_segment(ep, &s, &t));
+    assert_near_ms(s, 2000, 40);
+    assert_near_ms(t, 2800, 150);
+    assert_true(e.end_at > 0 && e.end_at <= MS(2800 + c.trailing_silence_ms + 250));
+    asr_endpointer_destroy(ep);
+    free(g.s);
+}
+
 static void test_click_is_not_speech(void **state)
 {
     (void)state;
@@ -247,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_speech_in_quiet_room),
         cmocka_unit_test(test_floor_adapts_to_steady_noise),
         cmocka_unit_test(test_click_is_not_speech),
+        cmocka_unit_test(test_beeps_are_not_speech),
         cmocka_unit_test(test_digital_silence_times_out),
         cmocka_unit_test(test_finish_and_reset),
         cmocka_unit_test(test_next_utterance),

@@ -224,6 +224,38 @@ static void test_hum_removed_while_listening(void **state)
     assert_true(right >= 2);
 }
 
+/* Listening beside a bedside monitor that beeps (980 Hz, 120 ms every 700 ms, as loud as the
+ * words): the beeps before the answer do not end the listening on a "speech" of 120 ms, which the
+ * kiosk would reject and ask again, over and over; the answer said 2 s in is heard and ends in time. */
+static void test_beeps_do_not_end_listening(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(asr_test_say(f->dir, "said", "fr+m6", 150, "quatre", "pad 2 2"), 0);
+    assert_int_equal(asr_test_sh("cd '%s' && sox -R -n -r 16000 -c 1 -b 16 beep.wav synth 0.12 sine 980 pad 0 0.58 && "
+                                 "sox -R beep.wav beeps.wav repeat 9 && "
+                                 "sox -R -m -v 0.3 beeps.wav -v 1 said.wav -b 16 beeps.mix.wav trim 0 \"$(soxi -D said.wav)\"",
+                                 f->dir),
+                     0);
+    char path[600], err[256];
+    snprintf(path, sizeof path, "%s/beeps.mix.wav", f->dir);
+    audio_pcm pcm = {0};
+    assert_int_equal(asr_test_load(path, &pcm), 0);
+    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
+    assert_non_null(s);
+    stream_events e = feed(s, &pcm);
+    const asr_result *r = asr_stream_result(s);
+    assert_non_null(r);
+    print_message("between beeps: speech started at %.2f s, ended at %.2f s, heard '%s' (%.2f)\n",
+                  (double)e.start_at / ASR_RATE, (double)e.end_at / ASR_RATE, r->transcript, r->confidence);
+    assert_int_equal(e.last, ASR_EP_END);
+    assert_true(e.start_at > (size_t)ASR_RATE * 19 / 10);
+    assert_true(e.end_at < (size_t)ASR_RATE * 36 / 10);
+    assert_int_equal(r->kind, ASR_ANSWER);
+    assert_int_equal(r->value, 4);
+    asr_stream_free(s);
+    audio_pcm_free(&pcm);
+}
+
 static void test_silence_times_out(void **state)
 {
     fixture *f = *state;
@@ -358,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_speech_resumes_after_early_decoding),
         cmocka_unit_test(test_slow_speech),
         cmocka_unit_test(test_hum_removed_while_listening),
+        cmocka_unit_test(test_beeps_do_not_end_listening),
         cmocka_unit_test(test_silence_times_out),
         cmocka_unit_test(test_bad_configuration),
         cmocka_unit_test(test_model_per_language),
