@@ -5,58 +5,29 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include "qlq_asr.h"
+#include "asr_test_signal.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PI 3.14159265358979323846
-#define MS(x) ((size_t)(x) * (ASR_RATE / 1000))
-
-typedef struct {
-    int16_t *s;
-    size_t n;
-    uint32_t seed;
-} signal;
-
-static void sig_init(signal *g, size_t ms)
+static void sig_init(test_signal *g, size_t ms)
 {
-    g->n = MS(ms);
-    g->s = calloc(g->n, sizeof *g->s);
-    g->seed = 7;
+    test_signal_init(g, ms, 7);
     assert_non_null(g->s);
 }
 
-static double noise(signal *g)
-{
-    g->seed = g->seed * 1664525u + 1013904223u;
-    return ((double)(g->seed >> 8) / (double)(1u << 24)) * 2.0 - 1.0;
-}
-
-static void add(signal *g, size_t i, double v)
-{
-    double x = g->s[i] + v;
-    g->s[i] = (int16_t)(x > 32767 ? 32767 : x < -32768 ? -32768 : x);
-}
-
-static void add_noise(signal *g, size_t from_ms, size_t to_ms, double amp)
-{
-    for (size_t i = MS(from_ms); i < MS(to_ms) && i < g->n; i++)
-        add(g, i, amp * noise(g));
-}
-
 /* Voiced "syllables": harmonics of 140 Hz under a 4 Hz envelope that never quite closes. */
-static void add_speech(signal *g, size_t from_ms, size_t to_ms, double amp)
+static void add_speech(test_signal *g, size_t from_ms, size_t to_ms, double amp)
 {
     for (size_t i = MS(from_ms); i < MS(to_ms) && i < g->n; i++) {
         double t = (double)(i - MS(from_ms)) / ASR_RATE;
-        double env = 0.55 + 0.45 * sin(2 * PI * 4.0 * t);
+        double env = 0.55 + 0.45 * sin(2 * TEST_PI * 4.0 * t);
         double v = 0;
         for (int h = 1; h <= 8; h++)
-            v += sin(2 * PI * 140.0 * h * t) / h;
-        add(g, i, amp * env * v * 0.5);
+            v += sin(2 * TEST_PI * 140.0 * h * t) / h;
+        test_signal_add(g, i, amp * env * v * 0.5);
     }
 }
 
@@ -64,7 +35,7 @@ typedef struct {
     size_t start_at, end_at, timeout_at; /* sample position when reported, 0 if never */
 } events;
 
-static events feed_all(asr_endpointer *ep, const signal *g, size_t chunk)
+static events feed_all(asr_endpointer *ep, const test_signal *g, size_t chunk)
 {
     events e = {0};
     for (size_t off = 0; off < g->n; off += chunk) {
@@ -90,9 +61,9 @@ static void assert_near_ms(size_t samples, size_t expect_ms, size_t tol_ms)
 static void test_speech_in_quiet_room(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
-    add_noise(&g, 0, 3000, 30);        /* about -60 dBFS of room noise */
+    test_signal_add_noise(&g, 0, 3000, 30);        /* about -60 dBFS of room noise */
     add_speech(&g, 1000, 1800, 6000);
     asr_endpointer *ep = asr_endpointer_create(NULL);
     events e = feed_all(ep, &g, 320);
@@ -114,9 +85,9 @@ static void test_speech_in_quiet_room(void **state)
 static void test_floor_adapts_to_steady_noise(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 5000);
-    add_noise(&g, 0, 5000, 1500);      /* loud fan: about -30 dBFS, starts with the recording */
+    test_signal_add_noise(&g, 0, 5000, 1500);      /* loud fan: about -30 dBFS, starts with the recording */
     add_speech(&g, 3000, 3800, 16000); /* about 14 dB above it */
     asr_endpointer *ep = asr_endpointer_create(NULL);
     events e = feed_all(ep, &g, 160);
@@ -133,11 +104,11 @@ static void test_floor_adapts_to_steady_noise(void **state)
 }
 
 /* A bedside monitor's beep: 1 kHz, 120 ms every 700 ms, far louder than the room. */
-static void add_beeps(signal *g, double amp)
+static void add_beeps(test_signal *g, double amp)
 {
     for (size_t i = 0; i < g->n; i++)
         if (i % MS(700) < MS(120))
-            add(g, i, amp * sin(2 * PI * 1000.0 * (double)i / ASR_RATE));
+            test_signal_add(g, i, amp * sin(2 * TEST_PI * 1000.0 * (double)i / ASR_RATE));
 }
 
 /* Beeps are not speech: alone they never start an utterance (the listening times out), and with an
@@ -149,9 +120,9 @@ static void test_beeps_are_not_speech(void **state)
     asr_endpoint_config c;
     asr_endpoint_defaults(&c);
     c.start_timeout_ms = 3000;
-    signal g;
+    test_signal g;
     sig_init(&g, 4000);
-    add_noise(&g, 0, 4000, 30);
+    test_signal_add_noise(&g, 0, 4000, 30);
     add_beeps(&g, 8000);
     asr_endpointer *ep = asr_endpointer_create(&c);
     events e = feed_all(ep, &g, 320);
@@ -161,7 +132,7 @@ static void test_beeps_are_not_speech(void **state)
     free(g.s);
 
     sig_init(&g, 6000);
-    add_noise(&g, 0, 6000, 30);
+    test_signal_add_noise(&g, 0, 6000, 30);
     add_beeps(&g, 8000);
     add_speech(&g, 2000, 2800, 6000);
     ep = asr_endpointer_create(NULL);
@@ -178,10 +149,10 @@ static void test_beeps_are_not_speech(void **state)
 static void test_click_is_not_speech(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 2000);
-    add_noise(&g, 0, 2000, 30);
-    add_noise(&g, 800, 830, 20000); /* a 30 ms knock on the table */
+    test_signal_add_noise(&g, 0, 2000, 30);
+    test_signal_add_noise(&g, 800, 830, 20000); /* a 30 ms knock on the table */
     asr_endpoint_config cfg;
     asr_endpoint_defaults(&cfg);
     cfg.start_timeout_ms = 1500;
@@ -199,7 +170,7 @@ static void test_click_is_not_speech(void **state)
 static void test_digital_silence_times_out(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 7000);
     asr_endpointer *ep = asr_endpointer_create(NULL);
     events e = feed_all(ep, &g, 160);
@@ -212,9 +183,9 @@ static void test_digital_silence_times_out(void **state)
 static void test_finish_and_reset(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 2000);
-    add_noise(&g, 0, 2000, 30);
+    test_signal_add_noise(&g, 0, 2000, 30);
     add_speech(&g, 500, 2000, 6000); /* still speaking when the input ends */
     asr_endpointer *ep = asr_endpointer_create(NULL);
     events e = feed_all(ep, &g, 1000);
@@ -239,9 +210,9 @@ static void test_finish_and_reset(void **state)
 static void test_next_utterance(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
-    add_noise(&g, 0, 3000, 30);
+    test_signal_add_noise(&g, 0, 3000, 30);
     add_speech(&g, 500, 900, 6000);
     add_speech(&g, 1270, 2200, 6000); /* 370 ms after the first: the end is seen at ~1240 */
     asr_endpoint_config c;
@@ -271,7 +242,7 @@ static void test_next_utterance(void **state)
 static void test_max_speech_cuts(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 4000);
     add_speech(&g, 200, 4000, 6000);
     asr_endpoint_config cfg;

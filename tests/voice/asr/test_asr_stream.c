@@ -182,6 +182,18 @@ static void test_slow_speech(void **state)
     assert_true(r.tempo == 1.0);
 }
 
+/* Listens to dir/name as a microphone would (pcm keeps its samples): the stream, to be freed. */
+static asr_stream *listen_to_file(fixture *f, const char *name, audio_pcm *pcm, stream_events *e)
+{
+    char path[600], err[256];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    assert_int_equal(asr_test_load(path, pcm), 0);
+    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
+    assert_non_null(s);
+    *e = feed(s, pcm);
+    return s;
+}
+
 /* Listening in loud mains hum (50 Hz and harmonics, about as loud as the words): the hum heard
  * before the answer is found and taken out before decoding, and the stream decides exactly as the
  * same recording decided at once (asr_recognize). */
@@ -197,17 +209,14 @@ static void test_hum_removed_while_listening(void **state)
                                      "sox -R -m -v 1 said.wav -v 1 hum.wav -b 16 hum.wav.mix.wav",
                                      f->dir),
                          0);
-        char path[600], err[256];
-        snprintf(path, sizeof path, "%s/hum.wav.mix.wav", f->dir);
         audio_pcm pcm = {0};
-        assert_int_equal(asr_test_load(path, &pcm), 0);
-        asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
-        assert_non_null(s);
-        stream_events e = feed(s, &pcm);
+        stream_events e;
+        asr_stream *s = listen_to_file(f, "hum.wav.mix.wav", &pcm, &e);
         assert_int_equal(e.last, ASR_EP_END);
         const asr_result *live = asr_stream_result(s);
         assert_non_null(live);
         asr_result once;
+        char err[256];
         assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, pcm.samples, pcm.count, &once, err,
                                        sizeof err),
                          0);
@@ -236,13 +245,9 @@ static void test_beeps_do_not_end_listening(void **state)
                                  "sox -R -m -v 0.3 beeps.wav -v 1 said.wav -b 16 beeps.mix.wav trim 0 \"$(soxi -D said.wav)\"",
                                  f->dir),
                      0);
-    char path[600], err[256];
-    snprintf(path, sizeof path, "%s/beeps.mix.wav", f->dir);
     audio_pcm pcm = {0};
-    assert_int_equal(asr_test_load(path, &pcm), 0);
-    asr_stream *s = asr_stream_start(f->a, ASR_LANG_FR, ASR_GRAMMAR_SCALE4, NULL, err, sizeof err);
-    assert_non_null(s);
-    stream_events e = feed(s, &pcm);
+    stream_events e;
+    asr_stream *s = listen_to_file(f, "beeps.mix.wav", &pcm, &e);
     const asr_result *r = asr_stream_result(s);
     assert_non_null(r);
     print_message("between beeps: speech started at %.2f s, ended at %.2f s, heard '%s' (%.2f)\n",

@@ -11,57 +11,29 @@
 #include <cmocka.h>
 
 #include "asr_internal.h"
+#include "asr_test_signal.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PI 3.14159265358979323846
-#define MS(x) ((size_t)(x) * (ASR_RATE / 1000))
-
-typedef struct {
-    int16_t *s;
-    size_t n;
-    uint32_t seed;
-} signal;
-
-static void sig_init(signal *g, size_t ms)
+static void sig_init(test_signal *g, size_t ms)
 {
-    g->n = MS(ms);
-    g->s = calloc(g->n, sizeof *g->s);
-    g->seed = 11;
+    test_signal_init(g, ms, 11);
     assert_non_null(g->s);
 }
 
-static double noise(signal *g)
+/* noise over the whole signal */
+static void add_noise(test_signal *g, double amp)
 {
-    g->seed = g->seed * 1664525u + 1013904223u;
-    return ((double)(g->seed >> 8) / (double)(1u << 24)) * 2.0 - 1.0;
-}
-
-static void add(signal *g, size_t i, double v)
-{
-    double x = g->s[i] + v;
-    g->s[i] = (int16_t)(x > 32767 ? 32767 : x < -32768 ? -32768 : x);
-}
-
-static void add_noise(signal *g, double amp)
-{
-    for (size_t i = 0; i < g->n; i++)
-        add(g, i, amp * noise(g));
-}
-
-static void add_tone(signal *g, double hz, double amp, double phase)
-{
-    for (size_t i = 0; i < g->n; i++)
-        add(g, i, amp * sin(2 * PI * hz * (double)i / ASR_RATE + phase));
+    test_signal_add_noise(g, 0, g->n / MS(1), amp);
 }
 
 /* Power of s at hz (Goertzel), per sample. */
 static double power_at(const int16_t *s, size_t n, double hz)
 {
-    double w = 2 * PI * hz / ASR_RATE, c = 2 * cos(w), s1 = 0, s2 = 0;
+    double w = 2 * TEST_PI * hz / ASR_RATE, c = 2 * cos(w), s1 = 0, s2 = 0;
     for (size_t i = 0; i < n; i++) {
         double s0 = s[i] + c * s1 - s2;
         s2 = s1, s1 = s0;
@@ -78,7 +50,7 @@ static double rms(const int16_t *s, size_t n)
 }
 
 /* Learns from g in chunks of `chunk` samples; the tones it would take out. */
-static int learn(const signal *g, size_t chunk, double *hz, int max)
+static int learn(const test_signal *g, size_t chunk, double *hz, int max)
 {
     asr_tones *t = asr_tones_create();
     assert_non_null(t);
@@ -103,11 +75,11 @@ static bool has_tone_near(const double *hz, int n, double want)
 
 static void check_hum(double mains, const double *harmonics, int n_harmonics)
 {
-    signal g;
+    test_signal g;
     sig_init(&g, 2000);
     add_noise(&g, 600);
     for (int i = 0; i < n_harmonics; i++)
-        add_tone(&g, mains * harmonics[i], 1200.0 / (i + 1), 0.7 * i);
+        test_signal_add_tone(&g, mains * harmonics[i], 1200.0 / (i + 1), 0.7 * i);
     double hz[ASR_MAX_TONES];
     int n = learn(&g, 160, hz, ASR_MAX_TONES);
     assert_int_equal(n, n_harmonics);
@@ -130,14 +102,14 @@ static void test_mains_hum_found_at_50_and_60_hz(void **state)
 static void test_hum_removed_noise_kept(void **state)
 {
     (void)state;
-    signal hum, quiet;
+    test_signal hum, quiet;
     sig_init(&hum, 2000);
     sig_init(&quiet, 2000);
     add_noise(&quiet, 600);
     memcpy(hum.s, quiet.s, hum.n * sizeof *hum.s);
     const double f[] = {50, 100, 150, 250};
     for (int i = 0; i < 4; i++)
-        add_tone(&hum, f[i], 2000, 1.1 * i);
+        test_signal_add_tone(&hum, f[i], 2000, 1.1 * i);
     asr_tones *t = asr_tones_create();
     assert_non_null(t);
     asr_tones_learn(t, hum.s, hum.n);
@@ -162,14 +134,14 @@ static void test_hum_removed_noise_kept(void **state)
 static void test_gliding_tone_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 2000);
     add_noise(&g, 300);
     double phase = 0;
     for (size_t i = 0; i < g.n; i++) {
         double hz = 300.0 + 300.0 * (double)i / (double)g.n;
-        phase += 2 * PI * hz / ASR_RATE;
-        add(&g, i, 3000 * sin(phase));
+        phase += 2 * TEST_PI * hz / ASR_RATE;
+        test_signal_add(&g, i, 3000 * sin(phase));
     }
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
@@ -181,12 +153,12 @@ static void test_gliding_tone_left_alone(void **state)
 static void test_beeps_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
     add_noise(&g, 300);
     for (size_t i = 0; i < g.n; i++)
         if (i % MS(700) < MS(120))
-            add(&g, i, 4000 * sin(2 * PI * 1000.0 * (double)i / ASR_RATE));
+            test_signal_add(&g, i, 4000 * sin(2 * TEST_PI * 1000.0 * (double)i / ASR_RATE));
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
     free(g.s);
@@ -197,18 +169,18 @@ static void test_beeps_left_alone(void **state)
 static void test_moving_pitch_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 2000);
     add_noise(&g, 200);
     double phase = 0;
     for (size_t i = 0; i < g.n; i++) {
         double t = (double)i / ASR_RATE;
-        double f0 = 150.0 - 20.0 * t + 5.0 * sin(2 * PI * 3.0 * t);
-        phase += 2 * PI * f0 / ASR_RATE;
+        double f0 = 150.0 - 20.0 * t + 5.0 * sin(2 * TEST_PI * 3.0 * t);
+        phase += 2 * TEST_PI * f0 / ASR_RATE;
         double v = 0;
         for (int h = 1; h <= 10; h++)
             v += sin(h * phase) / h;
-        add(&g, i, 2500 * v);
+        test_signal_add(&g, i, 2500 * v);
     }
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
@@ -220,13 +192,13 @@ static void test_moving_pitch_left_alone(void **state)
 static void test_notes_taking_turns_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
     add_noise(&g, 200);
     for (size_t i = 0; i < g.n; i++) {
         const double notes[] = {523.25, 659.25, 783.99};
         double hz = notes[i / MS(200) % 3];
-        add(&g, i, 3000 * sin(2 * PI * hz * (double)i / ASR_RATE));
+        test_signal_add(&g, i, 3000 * sin(2 * TEST_PI * hz * (double)i / ASR_RATE));
     }
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
@@ -238,11 +210,11 @@ static void test_notes_taking_turns_left_alone(void **state)
 static void test_hum_found_between_words(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
     for (size_t i = 0; i < g.n; i++)
-        add(&g, i, (i % MS(400) < MS(320) ? 3000 : 100) * noise(&g));
-    add_tone(&g, 150, 300, 0.5);
+        test_signal_add(&g, i, (i % MS(400) < MS(320) ? 3000 : 100) * test_signal_noise(&g));
+    test_signal_add_tone(&g, 150, 300, 0.5);
     double hz[ASR_MAX_TONES];
     int n = learn(&g, 160, hz, ASR_MAX_TONES);
     assert_int_equal(n, 1);
@@ -255,12 +227,12 @@ static void test_hum_found_between_words(void **state)
 static void test_tone_on_and_off_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 4000);
     add_noise(&g, 600);
     for (size_t i = 0; i < g.n; i++)
         if (i % MS(2000) < MS(1000))
-            add(&g, i, 300 * sin(2 * PI * 700.0 * (double)i / ASR_RATE));
+            test_signal_add(&g, i, 300 * sin(2 * TEST_PI * 700.0 * (double)i / ASR_RATE));
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
     free(g.s);
@@ -271,12 +243,12 @@ static void test_tone_on_and_off_left_alone(void **state)
 static void test_plucked_note_left_alone(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 3000);
     add_noise(&g, 30);
     for (size_t i = 0; i < g.n; i++) {
         double since = (double)(i % MS(500)) / ASR_RATE;
-        add(&g, i, 6000 * pow(10.0, -1.5 * since / 0.5) * sin(2 * PI * 440.0 * (double)i / ASR_RATE));
+        test_signal_add(&g, i, 6000 * pow(10.0, -1.5 * since / 0.5) * sin(2 * TEST_PI * 440.0 * (double)i / ASR_RATE));
     }
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
@@ -287,10 +259,10 @@ static void test_plucked_note_left_alone(void **state)
 static void test_too_short_to_tell(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 250);
-    add_tone(&g, 50, 3000, 0);
-    add_tone(&g, 150, 3000, 0);
+    test_signal_add_tone(&g, 50, 3000, 0);
+    test_signal_add_tone(&g, 150, 3000, 0);
     double hz[ASR_MAX_TONES];
     assert_int_equal(learn(&g, 160, hz, ASR_MAX_TONES), 0);
     int16_t empty[1] = {0};
@@ -305,11 +277,11 @@ static void test_too_short_to_tell(void **state)
 static void test_chunking_does_not_matter(void **state)
 {
     (void)state;
-    signal g;
+    test_signal g;
     sig_init(&g, 1500);
     add_noise(&g, 500);
-    add_tone(&g, 50, 1500, 0.3);
-    add_tone(&g, 150, 800, 1.3);
+    test_signal_add_tone(&g, 50, 1500, 0.3);
+    test_signal_add_tone(&g, 150, 800, 1.3);
     double a[ASR_MAX_TONES], b[ASR_MAX_TONES], c[ASR_MAX_TONES];
     int na = learn(&g, 160, a, ASR_MAX_TONES);
     int nb = learn(&g, 997, b, ASR_MAX_TONES);
