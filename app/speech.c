@@ -188,6 +188,8 @@ static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_
     ev->source = QLQ_SOURCE_VOICE;
     ev->has_confidence = true;
     ev->confidence = (float)r->confidence;
+    /* whispered "un" and "deux" sound alike to both models: the patient says yes to what was heard */
+    ev->must_confirm = r->whispered;
     snprintf(ev->text, sizeof ev->text, "%s", r->transcript);
     if (sp->listen_item == QLQ_CHECK_ITEM && !timed_out) {
         ev->type = QLQ_EV_CHECK_HEARD;
@@ -256,10 +258,11 @@ static bool listen_some(speech *sp, qlq_event *ev)
     if (r->tones_removed > 0)
         snprintf(tones, sizeof tones, ", %d steady tone%s (hum?) taken out", r->tones_removed,
                  r->tones_removed == 1 ? "" : "s");
-    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s)",
+    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s%s)",
             r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
-            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->tempo > 1.0 ? ", said slowly and re-paced" : "",
-            r->decoded_in_silence ? ", ready at the end of speech" : "", tones);
+            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->whispered ? ", whispered" : "",
+            r->tempo > 1.0 ? ", said slowly and re-paced" : "", r->decoded_in_silence ? ", ready at the end of speech" : "",
+            tones);
     stop_listening(sp);
     return true;
 }

@@ -259,6 +259,7 @@ typedef struct {
     qlq_source source;
     bool has_confidence;
     float confidence;                 /* 0..1 */
+    bool must_confirm;                /* a spoken answer to confirm whatever its confidence (whispered) */
     char text[QLQ_TEXT_MAX];
     char session_id[QLQ_UUID_LEN + 1];
     qlq_date today;

@@ -1,8 +1,9 @@
 /*
  * Voice in CONTINUOUS mode. A misheard answer is a wrong clinical record, so: a confident answer is
  * stored, read back ("Vous avez répondu : assez") and can still be undone by "non" for a short window;
- * a doubtful one is read back and stored only after "oui"; nothing usable heard means "please repeat"
- * at most cfg.voice_retries times, then "please touch your answer". Touch always works as well.
+ * a doubtful one, or one the recogniser asks to have confirmed (a whisper), is read back and stored
+ * only after "oui"; nothing usable heard means "please repeat" at most cfg.voice_retries times, then
+ * "please touch your answer". Touch always works as well.
  */
 #include <string.h>
 
@@ -126,7 +127,7 @@ bool voice_on_item(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
             return false; /* touch and keyboard answers are taken as they are */
         if (ev->value < 1 || ev->value > (int)qlq_item_scale(s->item))
             return false;
-        if (ev->has_confidence && ev->confidence >= s->cfg.voice_confident) {
+        if (ev->has_confidence && ev->confidence >= s->cfg.voice_confident && !ev->must_confirm) {
             session_request_save(s, ev, fx, QLQ_PENDING_ANSWER, ev->value);
             s->read_back_on_commit = true;
         } else {

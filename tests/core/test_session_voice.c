@@ -124,6 +124,26 @@ static void test_doubtful_answer_needs_oui_before_it_is_stored(void **state)
     assert_int_equal(f.s.item, 2);
 }
 
+/* A whispered answer is read back and stored only after "oui", however sure the recogniser is. */
+static void test_answer_to_confirm_needs_oui_whatever_its_confidence(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    qlq_event ev = ev_src(QLQ_EV_ANSWER, 2, QLQ_SOURCE_VOICE);
+    ev.has_confidence = true;
+    ev.confidence = 0.99f;
+    ev.must_confirm = true;
+    strcpy(ev.text, "deux");
+    send(&f, ev);
+    assert_null(find_fx(&f, QLQ_FX_SAVE_ANSWER));
+    assert_int_equal(f.s.voice, QLQ_VOICE_CONFIRM);
+    assert_int_equal(find_fx(&f, QLQ_FX_SPEAK_ANSWER)->value, 2);
+    assert_listening(&f, QLQ_GRAMMAR_YESNO);
+    send(&f, ev_src(QLQ_EV_CONFIRM, 1, QLQ_SOURCE_VOICE));
+    assert_voice_saved(&f, 2, 0.99f, "deux");
+}
+
 static void test_doubtful_answer_denied_asks_to_repeat(void **state)
 {
     (void)state;
@@ -370,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_confident_answer_is_stored_then_read_back),
         cmocka_unit_test(test_non_in_window_asks_again_and_change_is_recorded),
         cmocka_unit_test(test_doubtful_answer_needs_oui_before_it_is_stored),
+        cmocka_unit_test(test_answer_to_confirm_needs_oui_whatever_its_confidence),
         cmocka_unit_test(test_doubtful_answer_denied_asks_to_repeat),
         cmocka_unit_test(test_non_to_a_question_is_offered_as_pas_du_tout),
         cmocka_unit_test(test_non_then_non_asks_again),

@@ -77,6 +77,7 @@ typedef struct {
     double ms_per_phone;   /* how slowly the words were said: length of the phrase heard per phone */
     double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;
                             * 0: nothing decoded */
+    bool whispered;        /* said without voice: heard by both models, taken only when they agree */
 } asr_result;
 
 typedef struct {
