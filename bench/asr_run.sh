@@ -4,7 +4,8 @@
 # US-English language model, tuning and held-out voices side by side.
 #
 #   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
-#                    [--slow|--phrasings|--other-voices|--other-noises] [--no-baseline] [bench_asr options]
+#                    [--slow|--phrasings|--other-voices|--other-noises|--soft] [--no-baseline]
+#                    [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
 # --phrasings: another corpus, other ways patients answer (tools/corpus/phrasings-LANG.tsv), with noise.
@@ -12,11 +13,14 @@
 #   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
 # --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
 #   rumble, mains hum, a monitor's beeps, music) at 20 and 10 dB SNR; bench_asr lists them by condition.
+# --soft: the same voices and speed, clean and 20 and 30 dB under their level in a very quiet room (a
+#   patient speaking softly or far from the microphone); bench_asr's "20 dB" and "10 dB" rows hold
+#   soft20 and soft30.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 other_voices=0 other_noises=0
+lang=fr slow=0 phrasings=0 other_voices=0 other_noises=0 soft=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -25,6 +29,7 @@ while [[ $# -gt 0 ]]; do
     --phrasings) phrasings=1; shift ;;
     --other-voices) other_voices=1; shift ;;
     --other-noises) other_noises=1; shift ;;
+    --soft) soft=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -37,9 +42,10 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
   --voices "fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
   --no-noise --no-nonspeech)
-if ((other_noises)); then
-  corpus="$build/asr-corpus/$lang-other-noises"
-  corpus_opts=(--sets heldout --speeds 150 --noises "brown hum beeps music" --no-nonspeech)
+if ((other_noises || soft)); then
+  kinds="brown hum beeps music" corpus="$build/asr-corpus/$lang-other-noises"
+  ((soft)) && kinds=soft corpus="$build/asr-corpus/$lang-soft"
+  corpus_opts=(--sets heldout --speeds 150 --noises "$kinds" --no-nonspeech)
   [[ $lang == fr ]] && corpus_opts+=(--voices "fr-be+m1 fr-ch+f3 fr+f5")
 fi
 stamp=$( (cat "$src/tools/corpus/make-corpus.sh" "$phrases"; echo "${corpus_opts[*]}") |

@@ -19,7 +19,10 @@
 # list (default phrases-LANG.tsv beside this script; phrasings-fr.tsv: other ways of answering).
 # --noises: the noise kinds of the grid, among white, babble (the default pair, the ones the models
 # were adapted with, in other recordings), brown (rumble), hum (mains hum: 50 Hz and harmonics),
-# beeps (a bedside monitor's 1 kHz beep with faint hiss) and music (plucked chords).
+# beeps (a bedside monitor's 1 kHz beep with faint hiss) and music (plucked chords); soft is no
+# noise but a soft voice: conditions soft20 and soft30 are the speech 20 and 30 dB under its level
+# (a patient speaking softly, or far from the microphone) in a very quiet room (a 16-bit input's
+# dither, about -98 dBFS).
 # Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
@@ -45,7 +48,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [[ -n $phrases ]] || phrases="$here/phrases-$lang.tsv"
 [[ -r $phrases ]] || { echo "make-corpus: cannot read $phrases" >&2; exit 2; }
 for k in $noises; do
-  case $k in white|babble|brown|hum|beeps|music) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
+  case $k in white|babble|brown|hum|beeps|music|soft) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
 done
 for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
 mkdir -p "$out"
@@ -154,7 +157,11 @@ gen_set() {
         name="${set}_$(printf %04d $n)"; n=$((n + 1))
         s=$(echo $speeds | tr ' ' '\n' | sed -n "$((RANDOM % $(echo $speeds | wc -w) + 1))p")
         say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
-        mix "$tmp/utt.wav" "${cond%%[0-9]*}" "${cond##*[a-z]}" "$out/$name.wav"
+        if [[ $cond == soft* ]]; then
+          sox "$tmp/utt.wav" "$out/$name.wav" vol "-${cond#soft}dB"
+        else
+          mix "$tmp/utt.wav" "${cond%%[0-9]*}" "${cond##*[a-z]}" "$out/$name.wav"
+        fi
         emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" "$cond" "$text"
       done
     done
@@ -189,6 +196,8 @@ gen_nonspeech() {
 RANDOM=4242
 make_babble
 make_beds
-conditions=$(for k in $noises; do printf '%s20 %s10 ' "$k" "$k"; done)
+conditions=$(for k in $noises; do
+  if [[ $k == soft ]]; then printf 'soft20 soft30 '; else printf '%s20 %s10 ' "$k" "$k"; fi
+done)
 for set in ${sets//,/ }; do gen_set "$set"; done
 echo "make-corpus: $(($(wc -l < "$manifest") - 1)) files in $out" >&2

@@ -82,6 +82,34 @@ static void test_speech_in_quiet_room(void **state)
     free(g.s);
 }
 
+/* A soft voice in a room far quieter than any microphone's floor (-100 dBFS), rising 50 dB over its
+ * first 300 ms as a word does: the rise is not the room's fluctuation. Counted as such, it had lifted
+ * the start threshold by 20 dB and more, over the voice itself. */
+static void test_soft_voice_rising_out_of_silence(void **state)
+{
+    (void)state;
+    test_signal g;
+    sig_init(&g, 3000);
+    test_signal_add_noise(&g, 0, 3000, 0.6);
+    test_signal speech;
+    sig_init(&speech, 3000);
+    add_speech(&speech, 1000, 1800, 120); /* about -50 dBFS */
+    for (size_t i = MS(1000); i < MS(1800); i++) {
+        double fade_db = i < MS(1300) ? -50.0 + 50.0 * (double)(i - MS(1000)) / (double)MS(300) : 0.0;
+        test_signal_add(&g, i, speech.s[i] * pow(10.0, fade_db / 20.0));
+    }
+    asr_endpointer *ep = asr_endpointer_create(NULL);
+    events e = feed_all(ep, &g, 320);
+    size_t s, t;
+    assert_true(asr_endpointer_segment(ep, &s, &t));
+    assert_near_ms(s, 1150, 150);
+    assert_near_ms(t, 1800, 100);
+    assert_int_equal(e.timeout_at, 0);
+    asr_endpointer_destroy(ep);
+    free(speech.s);
+    free(g.s);
+}
+
 static void test_floor_adapts_to_steady_noise(void **state)
 {
     (void)state;
@@ -259,6 +287,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_speech_in_quiet_room),
+        cmocka_unit_test(test_soft_voice_rising_out_of_silence),
         cmocka_unit_test(test_floor_adapts_to_steady_noise),
         cmocka_unit_test(test_click_is_not_speech),
         cmocka_unit_test(test_beeps_are_not_speech),
