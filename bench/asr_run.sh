@@ -4,7 +4,7 @@
 # US-English language model, tuning and held-out voices side by side.
 #
 #   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
-#                    [--slow|--phrasings|--other-voices|--other-noises|--soft] [--no-baseline]
+#                    [--slow|--phrasings|--other-voices|--other-noises|--soft|--reverb] [--no-baseline]
 #                    [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
@@ -16,11 +16,13 @@
 # --soft: the same voices and speed, clean and 20 and 30 dB under their level in a very quiet room (a
 #   patient speaking softly or far from the microphone); bench_asr's "20 dB" and "10 dB" rows hold
 #   soft20 and soft30.
+# --reverb: the same voices and speed, clean and in a reverberant room (sox reverberance 50 and 90 %);
+#   both are in bench_asr's "10 dB" row, and listed by condition.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 other_voices=0 other_noises=0 soft=0
+lang=fr slow=0 phrasings=0 other_voices=0 other_noises=0 soft=0 reverb=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -30,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --other-voices) other_voices=1; shift ;;
     --other-noises) other_noises=1; shift ;;
     --soft) soft=1; shift ;;
+    --reverb) reverb=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -42,9 +45,10 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
   --voices "fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
   --no-noise --no-nonspeech)
-if ((other_noises || soft)); then
+if ((other_noises || soft || reverb)); then
   kinds="brown hum beeps music" corpus="$build/asr-corpus/$lang-other-noises"
   ((soft)) && kinds=soft corpus="$build/asr-corpus/$lang-soft"
+  ((reverb)) && kinds=reverb corpus="$build/asr-corpus/$lang-reverb"
   corpus_opts=(--sets heldout --speeds 150 --noises "$kinds" --no-nonspeech)
   [[ $lang == fr ]] && corpus_opts+=(--voices "fr-be+m1 fr-ch+f3 fr+f5")
 fi

@@ -22,7 +22,8 @@
 # beeps (a bedside monitor's 1 kHz beep with faint hiss) and music (plucked chords); soft is no
 # noise but a soft voice: conditions soft20 and soft30 are the speech 20 and 30 dB under its level
 # (a patient speaking softly, or far from the microphone) in a very quiet room (a 16-bit input's
-# dither, about -98 dBFS).
+# dither, about -98 dBFS); reverb is no noise but a hard-walled room: conditions reverb50 and
+# reverb90 are the speech with sox's reverberance at 50 and 90 %.
 # Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
@@ -48,7 +49,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [[ -n $phrases ]] || phrases="$here/phrases-$lang.tsv"
 [[ -r $phrases ]] || { echo "make-corpus: cannot read $phrases" >&2; exit 2; }
 for k in $noises; do
-  case $k in white|babble|brown|hum|beeps|music|soft) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
+  case $k in white|babble|brown|hum|beeps|music|soft|reverb) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
 done
 for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
 mkdir -p "$out"
@@ -159,6 +160,8 @@ gen_set() {
         say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
         if [[ $cond == soft* ]]; then
           sox "$tmp/utt.wav" "$out/$name.wav" vol "-${cond#soft}dB"
+        elif [[ $cond == reverb* ]]; then
+          sox "$tmp/utt.wav" "$out/$name.wav" reverb "${cond#reverb}" 50 80
         else
           mix "$tmp/utt.wav" "${cond%%[0-9]*}" "${cond##*[a-z]}" "$out/$name.wav"
         fi
@@ -197,7 +200,11 @@ RANDOM=4242
 make_babble
 make_beds
 conditions=$(for k in $noises; do
-  if [[ $k == soft ]]; then printf 'soft20 soft30 '; else printf '%s20 %s10 ' "$k" "$k"; fi
+  case $k in
+    soft) printf 'soft20 soft30 ' ;;
+    reverb) printf 'reverb50 reverb90 ' ;;
+    *) printf '%s20 %s10 ' "$k" "$k" ;;
+  esac
 done)
 for set in ${sets//,/ }; do gen_set "$set"; done
 echo "make-corpus: $(($(wc -l < "$manifest") - 1)) files in $out" >&2
