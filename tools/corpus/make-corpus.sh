@@ -125,6 +125,15 @@ mix() {
   sox -m -v 1 "$speech" -v "$gain" "$tmp/noise.wav" -b 16 "$dst"
 }
 
+# in_condition SPEECH CONDITION OUT: the speech as heard in a condition of the grid (KIND20, soft30, ...).
+in_condition() {
+  case $2 in
+    soft*) sox "$1" "$3" vol "-${2#soft}dB" ;;
+    reverb*) sox "$1" "$3" reverb "${2#reverb}" 50 80 ;;
+    *) mix "$1" "${2%%[0-9]*}" "${2##*[a-z]}" "$3" ;;
+  esac
+}
+
 manifest="$out/manifest.tsv"
 printf 'file\texpected\tscale\tset\tvoice\tcondition\ttext\n' > "$manifest"
 emit() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$manifest"; }
@@ -158,13 +167,7 @@ gen_set() {
         name="${set}_$(printf %04d $n)"; n=$((n + 1))
         s=$(echo $speeds | tr ' ' '\n' | sed -n "$((RANDOM % $(echo $speeds | wc -w) + 1))p")
         say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
-        if [[ $cond == soft* ]]; then
-          sox "$tmp/utt.wav" "$out/$name.wav" vol "-${cond#soft}dB"
-        elif [[ $cond == reverb* ]]; then
-          sox "$tmp/utt.wav" "$out/$name.wav" reverb "${cond#reverb}" 50 80
-        else
-          mix "$tmp/utt.wav" "${cond%%[0-9]*}" "${cond##*[a-z]}" "$out/$name.wav"
-        fi
+        in_condition "$tmp/utt.wav" "$cond" "$out/$name.wav"
         emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" "$cond" "$text"
       done
     done

@@ -108,17 +108,24 @@ static int mark_listed(fixture *f)
     return 0;
 }
 
-static int decode(fixture *f, size_t i, asr_result *r)
+/* dir/name (a WAV file in the fixture's folder) recognised against grammar g. */
+static int recognize_file(fixture *f, const char *name, asr_grammar g, asr_result *r)
 {
-    char path[600], err[256];
+    char path[700], err[256];
     audio_pcm pcm = {0};
-    snprintf(path, sizeof path, "%s/%s%s", f->dir, f->items[i].phrasing ? "phrasings/" : "", f->items[i].file);
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
     if (asr_test_load(path, &pcm) != 0)
         return -1;
-    int rc = asr_recognize(f->a, ASR_LANG_FR, grammar_of(f->items[i].scale), pcm.samples, pcm.count, r, err,
-                           sizeof err);
+    int rc = asr_recognize(f->a, ASR_LANG_FR, g, pcm.samples, pcm.count, r, err, sizeof err);
     audio_pcm_free(&pcm);
     return rc;
+}
+
+static int decode(fixture *f, size_t i, asr_result *r)
+{
+    char name[96];
+    snprintf(name, sizeof name, "%s%s", f->items[i].phrasing ? "phrasings/" : "", f->items[i].file);
+    return recognize_file(f, name, grammar_of(f->items[i].scale), r);
 }
 
 static int decode_all(fixture *f)
@@ -395,15 +402,10 @@ static void test_mains_hum_taken_out(void **state)
                                      "sine 250 remix 1-4 vol 0.07 && sox -R -m -v 1 '%s' -v 1 hum.wav -b 16 hum_%s",
                                      f->dir, it->file, it->file, it->file),
                          0);
-        char path[600], err[256];
-        snprintf(path, sizeof path, "%s/hum_%s", f->dir, it->file);
-        audio_pcm pcm = {0};
-        assert_int_equal(asr_test_load(path, &pcm), 0);
+        char name[96];
+        snprintf(name, sizeof name, "hum_%s", it->file);
         asr_result r;
-        assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, grammar_of(it->scale), pcm.samples, pcm.count, &r, err,
-                                       sizeof err),
-                         0);
-        audio_pcm_free(&pcm);
+        assert_int_equal(recognize_file(f, name, grammar_of(it->scale), &r), 0);
         const char *got = asr_kind_name(r.kind, r.value);
         if (r.tones_removed < 3)
             fail_msg("%s: %d of the hum's 4 tones found", it->file, r.tones_removed);
@@ -425,16 +427,12 @@ static void test_mains_hum_taken_out(void **state)
 static asr_result whisper(fixture *f, size_t i)
 {
     const item *it = &f->items[i];
-    char name[96], path[700], err[256];
+    char name[96];
     snprintf(name, sizeof name, "whisper_%zu", i);
     assert_int_equal(asr_test_say(f->dir, name, "fr-be+whisper", 110, it->text, "pad 0.5 0.5"), 0);
-    snprintf(path, sizeof path, "%s/%s.wav", f->dir, name);
-    audio_pcm pcm = {0};
-    assert_int_equal(asr_test_load(path, &pcm), 0);
+    strcat(name, ".wav");
     asr_result r;
-    assert_int_equal(
-        asr_recognize(f->a, ASR_LANG_FR, grammar_of(it->scale), pcm.samples, pcm.count, &r, err, sizeof err), 0);
-    audio_pcm_free(&pcm);
+    assert_int_equal(recognize_file(f, name, grammar_of(it->scale), &r), 0);
     /* eSpeak's whisper keeps a little voicing: a long vowel can be found voiced */
     if (r.whispered)
         assert_true(r.models == 2 || (r.heard_kind == ASR_REJECT && r.transcript[0] != '\0')); /* or a decoy */
@@ -495,14 +493,8 @@ static void test_whispered_confusions_not_accepted(void **state)
                                          "sox raw.wav -r 16000 -c 1 -b 16 confusion.wav pad 0.5 0.5",
                                          f->dir, pitches[p], said[i].text),
                              0);
-            char path[600], err[256];
-            snprintf(path, sizeof path, "%s/confusion.wav", f->dir);
-            audio_pcm pcm = {0};
-            assert_int_equal(asr_test_load(path, &pcm), 0);
             asr_result r;
-            assert_int_equal(asr_recognize(f->a, ASR_LANG_FR, said[i].g, pcm.samples, pcm.count, &r, err, sizeof err),
-                             0);
-            audio_pcm_free(&pcm);
+            assert_int_equal(recognize_file(f, "confusion.wav", said[i].g, &r), 0);
             const char *got = asr_kind_name(r.kind, r.value);
             print_message("whispered '%s' at pitch %d: %s ('%s', %.2f)\n", said[i].text, pitches[p], got, r.transcript,
                           r.confidence);
