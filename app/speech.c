@@ -230,6 +230,26 @@ static bool start_listening(speech *sp)
     return true;
 }
 
+/* The answer itself is patient data: only its kind goes to the log, with what the recogniser
+ * noticed of the room. */
+static void log_decision(const asr_result *r)
+{
+    /* steady tones are mains hum above all: worth a look at the microphone's cable and power */
+    char tones[64] = "";
+    if (r->tones_removed > 0)
+        snprintf(tones, sizeof tones, ", %d steady tone%s (hum?) taken out", r->tones_removed,
+                 r->tones_removed == 1 ? "" : "s");
+    /* a room with echo costs answers asked again: worth moving the kiosk or softening the walls */
+    char echo[64] = "";
+    if (r->echoing)
+        snprintf(echo, sizeof echo, ", in echo (the sound took %.0f ms to die away)", r->decay_ms);
+    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s%s%s)",
+            r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
+            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->whispered ? ", whispered" : "", echo,
+            r->tempo > 1.0 ? ", said slowly and re-paced" : "", r->decoded_in_silence ? ", ready at the end of speech" : "",
+            tones);
+}
+
 /* Feeds what the microphone has; true with *ev when the recogniser decided. */
 static bool listen_some(speech *sp, qlq_event *ev)
 {
@@ -252,17 +272,7 @@ static bool listen_some(speech *sp, qlq_event *ev)
     if (!r)
         return false;
     to_event(sp, r, timed_out, ev);
-    /* the answer itself is patient data: only its kind goes to the log */
-    /* steady tones are mains hum above all: worth a look at the microphone's cable and power */
-    char tones[64] = "";
-    if (r->tones_removed > 0)
-        snprintf(tones, sizeof tones, ", %d steady tone%s (hum?) taken out", r->tones_removed,
-                 r->tones_removed == 1 ? "" : "s");
-    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s%s)",
-            r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
-            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->whispered ? ", whispered" : "",
-            r->tempo > 1.0 ? ", said slowly and re-paced" : "", r->decoded_in_silence ? ", ready at the end of speech" : "",
-            tones);
+    log_decision(r);
     stop_listening(sp);
     return true;
 }

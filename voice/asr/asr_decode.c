@@ -454,12 +454,10 @@ static void fuse(const asr_result *first, const asr_result *second, asr_result *
 }
 
 /* The first model's opinion, and the second's when the first is unsure. `out` comes in as the
- * rejection to return when nothing is heard. Whispered speech (no voicing: asr_decode_segment) is
- * always heard by both, and taken only when both hear the same meaning: each model alone is as sure
- * of a whispered "sept" heard for "cinq" as of a right answer. A whispering voice held out of the
- * adaptation (bench/asr_run.sh --other-voices, fr-be+whisper): 84 of 104 right and 1 wrong, against
- * 87 right and 9 wrong with the usual decision. */
-static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool whispered, const int16_t *d, size_t count,
+ * rejection to return when nothing is heard. Speech the models were not adapted to, when they are
+ * sure of wrong answers (`must_agree`: whispered or echoing, see asr_decode_segment), is always heard
+ * by both, and taken only when both hear the same meaning. */
+static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree, const int16_t *d, size_t count,
                     double tone_power, asr_result *out, double *first_pace)
 {
     asr_result second = *out;
@@ -472,13 +470,13 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool whispered, 
      * into "oui", which the kiosk does not take as an answer either) and 2 into a wrong one, for half of
      * the times it was asked. Real-time factor 0.064 -> 0.055 (ratio 0.78 in one run). */
     bool decoy = out->heard_kind == ASR_REJECT && out->transcript[0] != '\0';
-    bool unsure = !decoy && (whispered || out->heard_kind == ASR_REJECT || out->confidence < ASR_SECOND_OPINION_BELOW);
+    bool unsure = !decoy && (must_agree || out->heard_kind == ASR_REJECT || out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {
         asr_result first = *out;
         rc = decode_with(ld, &ld->models[1], lang, g, d, count, tone_power, ASR_ALWAYS_MEASURE_RIVAL, &second);
         if (rc == 0)
             fuse(&first, &second, out);
-        if (rc == 0 && whispered && !same_meaning(&first, &second)) {
+        if (rc == 0 && must_agree && !same_meaning(&first, &second)) {
             out->heard_kind = ASR_REJECT;
             out->heard_value = 0;
             out->confidence = 0.0;
@@ -509,10 +507,17 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
     if (whispered && a->lang[lang].n_models < 2)
         return 0; /* out stays a rejection with confidence 0 */
     out->whispered = whispered;
+    out->decay_ms = asr_echo_decay_ms(samples, count);
+    out->echoing = out->decay_ms >= ASR_ECHO_DECAY_MS;
+    /* Both models must hear the same meaning in a whisper (each alone was as sure of a whispered
+     * "sept" heard for "cinq" as of a right answer; the whispering voice fr-be+whisper, held out: 84
+     * of 104 right and 1 wrong, against 87 and 9 with the usual decision) and in echo (asr_echo.c; with
+     * one model, as in English, echo changes nothing). */
+    bool must_agree = whispered || out->echoing;
     asr_result nothing = *out;
     int16_t *d = dithered(samples, count);
     double pace = 0;
-    int rc = d ? opinions(a, lang, g, whispered, d, count, tone_power, out, &pace) : -1;
+    int rc = d ? opinions(a, lang, g, must_agree, d, count, tone_power, out, &pace) : -1;
     out->tempo = 1.0;
     if (rc == 0 && pace > SLOW_MS_PER_PHONE) {
         double speed = pace / NORMAL_MS_PER_PHONE < MAX_SPEED_UP ? pace / NORMAL_MS_PER_PHONE : MAX_SPEED_UP;
@@ -520,7 +525,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         if (audio_change_tempo(&slow, speed, &quick) == AUDIO_OK) {
             asr_result again = nothing;
             double pace_again;
-            rc = opinions(a, lang, g, whispered, quick.samples, quick.count, tone_power, &again, &pace_again);
+            rc = opinions(a, lang, g, must_agree, quick.samples, quick.count, tone_power, &again, &pace_again);
             /* unless nothing usable is heard at the new pace in what was usable as said (short
              * words end on long vowels and can look slow: "un" at a normal pace) */
             if (rc == 0 && (usable(a, &again) || !usable(a, out))) {

@@ -78,6 +78,10 @@ typedef struct {
     double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;
                             * 0: nothing decoded */
     bool whispered;        /* said without voice: heard by both models, taken only when they agree */
+    double decay_ms;       /* how long the words' sound took to die away (20 dB), 0 when the room
+                            * was too loud to tell */
+    bool echoing;          /* decay_ms says the room has echo: heard by both models, taken only when
+                            * they agree */
 } asr_result;
 
 typedef struct {
