@@ -195,6 +195,7 @@ static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_
         ev->type = QLQ_EV_CHECK_HEARD;
         ev->value = r->kind == ASR_YES;
         measure_room(sp, &ev->level_db, &ev->snr_db);
+        ev->echo_ms = (float)r->decay_ms;
         return;
     }
     switch (r->kind) {

@@ -378,7 +378,7 @@ static bool valid_check(const store_check *c)
     if (strcmp(c->result, "ok") != 0 && strcmp(c->result, "skipped") != 0 && strcmp(c->result, "failed") != 0)
         return false;
     return !c->measured || (isfinite(c->level_dbfs) && isfinite(c->snr_db) && fabs(c->level_dbfs) < 1000 &&
-                            fabs(c->snr_db) < 1000);
+                            fabs(c->snr_db) < 1000 && c->echo_ms >= 0 && c->echo_ms < 100000);
 }
 
 store_status store_record_check_result(store *st, const char *session_id, const store_check *check,
@@ -391,11 +391,14 @@ store_status store_record_check_result(store *st, const char *session_id, const 
     if (!sti_is_uuid(session_id) || !valid_check(check) || (unsigned)source > STORE_SOURCE_SYSTEM ||
         !sti_format_time(at_ms, at))
         return fail(st, &w, STORE_ERR_INVALID, "invalid check fields (result, levels, source, time)");
-    char patch[256];
+    /* null takes out (json_patch) what an earlier check of the session measured */
+    char patch[256], echo[48] = ",\"audio_echo_ms\":null";
+    if (check->echo_ms > 0)
+        snprintf(echo, sizeof echo, ",\"audio_echo_ms\":%.0f", check->echo_ms);
     if (check->measured)
         snprintf(patch, sizeof patch,
-                 "{\"audio_check\":\"%s\",\"audio_level_dbfs\":%.1f,\"audio_snr_db\":%.1f,\"advise_touch\":%s}",
-                 check->result, check->level_dbfs, check->snr_db, check->advise_touch ? "true" : "false");
+                 "{\"audio_check\":\"%s\",\"audio_level_dbfs\":%.1f,\"audio_snr_db\":%.1f%s,\"advise_touch\":%s}",
+                 check->result, check->level_dbfs, check->snr_db, echo, check->advise_touch ? "true" : "false");
     else
         snprintf(patch, sizeof patch, "{\"audio_check\":\"%s\",\"advise_touch\":%s}", check->result,
                  check->advise_touch ? "true" : "false");

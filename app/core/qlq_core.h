@@ -265,6 +265,8 @@ typedef struct {
     qlq_date today;
     float level_db;                   /* QLQ_EV_CHECK_HEARD: speech level, dBFS */
     float snr_db;                     /* QLQ_EV_CHECK_HEARD: signal-to-noise ratio, dB */
+    float echo_ms;                    /* QLQ_EV_CHECK_HEARD: how long the words' sound took to die away,
+                                       * ms (over 250: a room with echo); 0 when it could not be told */
 } qlq_event;
 
 typedef enum {
@@ -293,7 +295,7 @@ typedef enum {
     QLQ_FX_STOP_AUDIO,      /* interrupt speech and listening */
     QLQ_FX_CREATE_SESSION,  /* write the sessions row from the state: pending */
     QLQ_FX_SAVE_CHECK,      /* item 0 result .value (1 ok, 0 skipped, -1 failed), .measured, .level_db,
-                               .snr_db, .advise_touch: pending */
+                               .snr_db, .echo_ms, .advise_touch: pending */
     QLQ_FX_SAVE_ANSWER,     /* .item .value .action (ANSWER|CHANGE) .source .text .confidence: pending */
     QLQ_FX_SAVE_SKIP,       /* .item .source: pending */
     QLQ_FX_SUBMIT_SESSION,  /* pending */
@@ -324,6 +326,7 @@ typedef struct {
     bool advise_touch;
     float level_db;
     float snr_db;
+    float echo_ms;
     char text[QLQ_TEXT_MAX];
 } qlq_effect;
 

@@ -154,6 +154,7 @@ static void save_check(qlq_session *s, const qlq_event *ev, qlq_effects *fx, int
     e->measured = ev->type == QLQ_EV_CHECK_HEARD;
     e->level_db = ev->level_db;
     e->snr_db = ev->snr_db;
+    e->echo_ms = ev->echo_ms;
     e->advise_touch = advise_touch;
     s->advise_touch_on_commit = advise_touch;
     s->voice = QLQ_VOICE_OFF;

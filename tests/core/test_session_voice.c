@@ -313,6 +313,7 @@ static void check_heard(fixture *f, float level, float snr)
     qlq_event ev = ev_src(QLQ_EV_CHECK_HEARD, 1, QLQ_SOURCE_VOICE);
     ev.level_db = level;
     ev.snr_db = snr;
+    ev.echo_ms = 330.0f;
     send(f, ev);
 }
 
@@ -326,7 +327,7 @@ static void test_check_quiet_room(void **state)
     assert_non_null(save);
     assert_int_equal(save->value, 1);
     assert_true(save->measured);
-    assert_true(save->snr_db == 31.5f && save->level_db == -22.0f);
+    assert_true(save->snr_db == 31.5f && save->level_db == -22.0f && save->echo_ms == 330.0f);
     assert_false(save->advise_touch);
     send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
     assert_int_equal(f.s.item, 1);

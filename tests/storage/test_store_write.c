@@ -264,6 +264,13 @@ static void test_check_result_keeps_measurements(void **state)
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_snr_db' FROM sessions"), "7.0");
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_level_dbfs' FROM sessions"), "-21.5");
     assert_int_equal(q_int(f, "SELECT metadata ->> '$.advise_touch' FROM sessions"), 1);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM sessions WHERE metadata ->> '$.audio_echo_ms' IS NULL"), 1);
+    store_check echoing = {.result = "ok", .measured = true, .level_dbfs = -20, .snr_db = 40, .echo_ms = 412.4};
+    assert_int_equal(store_record_check_result(f->st, sid, &echoing, STORE_SOURCE_VOICE, TU_T0 + 1), STORE_OK);
+    assert_int_equal(q_int(f, "SELECT metadata ->> '$.audio_echo_ms' FROM sessions"), 412);
+    /* checked again where the echo could not be told: the earlier measure does not stay */
+    assert_int_equal(store_record_check_result(f->st, sid, &noisy, STORE_SOURCE_VOICE, TU_T0 + 1), STORE_OK);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM sessions WHERE json_type(metadata, '$.audio_echo_ms') IS NULL"), 1);
     store_check failed = {.result = "failed", .advise_touch = true};
     assert_int_equal(store_record_check_result(f->st, sid, &failed, STORE_SOURCE_VOICE, TU_T0 + 2), STORE_OK);
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_check' FROM sessions"), "failed");
@@ -272,8 +279,12 @@ static void test_check_result_keeps_measurements(void **state)
     assert_int_equal(store_record_check_result(f->st, sid, &bad, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
     store_check absurd = {.result = "ok", .measured = true, .level_dbfs = INFINITY, .snr_db = 3};
     assert_int_equal(store_record_check_result(f->st, sid, &absurd, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    store_check no_echo = {.result = "ok", .measured = true, .level_dbfs = -20, .snr_db = 3, .echo_ms = NAN};
+    assert_int_equal(store_record_check_result(f->st, sid, &no_echo, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    no_echo.echo_ms = -1;
+    assert_int_equal(store_record_check_result(f->st, sid, &no_echo, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
     assert_int_equal(store_record_check_result(f->st, sid, NULL, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
-    assert_int_equal(q_int(f, "SELECT count(*) FROM answer_events"), 2);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM answer_events"), 4); /* the four valid checks */
 }
 
 static void test_submit_closes_session(void **state)
