@@ -75,6 +75,7 @@ typedef struct {
                             * a monitor's beep): 0 in a quiet room */
     int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
     double ms_per_phone;   /* how slowly the words were said: length of the phrase heard per phone */
+    int phones;            /* phones of the phrase heard, in the pronunciation its path took */
     double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;
                             * 0: nothing decoded */
     bool whispered;        /* said without voice: heard by both models, taken only when they agree */

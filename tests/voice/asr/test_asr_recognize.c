@@ -34,6 +34,7 @@
 #define ASR_TEST_CONF_GAP 0.1
 #define ASR_TEST_WHISPER_PERCENT 70
 #define ASR_TEST_ECHO_PERCENT 50
+#define ASR_TEST_NOISY_PERCENT 50
 #define ASR_TEST_MUST_PASS                                                                              \
     {"pas du tout", "4", ASR_ANSWER, 1}, {"trois", "4", ASR_ANSWER, 3}, {"beaucoup", "4", ASR_ANSWER, 4}, \
         {"six", "7", ASR_ANSWER, 6}, {"répéter", "4", ASR_REPEAT, 0}, {"retour", "7", ASR_BACK, 0},         \
@@ -505,6 +506,49 @@ static void test_whispered_confusions_not_accepted(void **state)
     }
 }
 
+/* The held-out voice's answers and commands in white noise 6 dB under the file's level (the words,
+ * without the silence around them, about 10 dB over it): most are heard, and what is not is asked
+ * again, not misheard. A short word heard in such noise is heard by both models: the first alone heard
+ * "cinq" as "un" at 0.91 here. Measured: 32 of 39 right, none wrong. */
+static void test_answers_in_white_noise(void **state)
+{
+    fixture *f = *state;
+    int right = 0, answers = 0, wrong = 0, noisy = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        const item *it = &f->items[i];
+        if (it->phrasing || !in_grammar(it) || strcmp(it->cond, "clean") != 0)
+            continue;
+        assert_int_equal(asr_test_sh("cd '%s' && d=$(soxi -D '%s') && "
+                                     "sox -R -n -r 16000 -c 1 -b 16 white.wav synth \"$d\" whitenoise vol 0.3 && "
+                                     "s=$(sox '%s' -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}') && "
+                                     "n=$(sox white.wav -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}') && "
+                                     "sox -R -m -v 1 '%s' -v $(awk -v s=$s -v n=$n 'BEGIN {print s / n / 10 ^ 0.3}') "
+                                     "white.wav -b 16 white_%s",
+                                     f->dir, it->file, it->file, it->file, it->file),
+                         0);
+        char name[96];
+        snprintf(name, sizeof name, "white_%s", it->file);
+        asr_result r;
+        assert_int_equal(recognize_file(f, name, grammar_of(it->scale), &r), 0);
+        const char *got = asr_kind_name(r.kind, r.value);
+        noisy += r.snr_db < 13.0;
+        if (r.heard_kind != ASR_REJECT && r.snr_db < 13.0 && r.phones <= 3 && r.models != 2)
+            fail_msg("%s: '%s' (%d phones) heard in noise by one model", it->file, r.transcript, r.phones);
+        right += strcmp(got, it->expected) == 0;
+        if (strcmp(got, it->expected) != 0 && r.kind != ASR_REJECT) {
+            print_message("in white noise, '%s': heard '%s' (%.2f)\n", it->text, r.transcript, r.confidence);
+            wrong++;
+        }
+        answers++;
+    }
+    print_message("in white noise: %d of %d answers and commands right, %d wrong; %d with the words under 13 dB "
+                  "over the noise\n", right, answers, wrong, noisy);
+    assert_true(answers >= 30);
+    assert_true(noisy * 2 >= answers);
+    assert_true(right * 100 >= answers * ASR_TEST_NOISY_PERCENT);
+    assert_int_equal(wrong, 0);
+}
+
 /* name (a WAV file of the fixture) as heard in a hard-walled room: sox's reverberance at `percent`,
  * as make-corpus --noises reverb makes it, into out. */
 static void in_echo(fixture *f, const char *name, int percent, const char *out)
@@ -590,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_mains_hum_taken_out),
         cmocka_unit_test(test_whispered_answers),
         cmocka_unit_test(test_whispered_confusions_not_accepted),
+        cmocka_unit_test(test_answers_in_white_noise),
         cmocka_unit_test(test_echoing_answers),
         cmocka_unit_test(test_echo_confusions_not_accepted),
     };
