@@ -481,8 +481,7 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree,
      * Held-out voices against the same code without it: white noise at 10 dB, 6 misheard fewer (4 asked
      * again, 2 right) for 3 right answers asked again; phrasings 3 misheard fewer, none lost; other
      * noises, no decision changed; the second model is asked on 3-6 % more of the noisy files. */
-    bool short_in_noise = out->heard_kind != ASR_REJECT && out->snr_db < NOISY_SNR_DB &&
-                          out->phones <= NOISY_SHORT_PHONES;
+    bool short_in_noise = out->snr_db < NOISY_SNR_DB && out->phones <= NOISY_SHORT_PHONES;
     bool unsure = !decoy && (must_agree || short_in_noise || out->heard_kind == ASR_REJECT ||
                              out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {

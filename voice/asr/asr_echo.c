@@ -10,6 +10,7 @@
  * noise the fall ends in the noise, as slow as an echo (babble, music, brown noise at 10 dB), and
  * nothing is told. */
 #include "asr_internal.h"
+#include "qlq_audio.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,12 +35,8 @@ static double *frame_levels(const int16_t *s, size_t n, int *n_frames)
         free(db);
         return NULL;
     }
-    for (int f = 0; f < nf; f++) {
-        double e = 0;
-        for (int i = 0; i < FRAME; i++)
-            e += (double)s[f * FRAME + i] * s[f * FRAME + i];
-        power[f] = e / FRAME / (32768.0 * 32768.0);
-    }
+    for (int f = 0; f < nf; f++)
+        power[f] = pow(10.0, audio_measure(s + (size_t)f * FRAME, FRAME).rms_dbfs / 10.0);
     for (int f = 0; f < nf; f++) {
         double e = power[f], k = 1;
         if (f > 0)
