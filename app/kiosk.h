@@ -26,7 +26,7 @@ typedef struct {
     const char *google_key_file; /* NULL: $QLQ_GOOGLE_TTS_KEY; no key: eSpeak NG only */
     const char *google_endpoint; /* NULL: Google's */
     int speed_wpm;          /* 0: default */
-    const char *asr_model;  /* NULL: Debian's US-English model */
+    const char *asr_model;  /* NULL: each language's model shipped in the assets (voice/model-fr, model-en) */
     const char *assets;
 } voice_options;
 

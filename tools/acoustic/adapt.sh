@@ -4,9 +4,13 @@
 # US-English phones is heard as French; --base with --phones fr adapts the CMU Sphinx French model
 # (tools/acoustic/fetch-fr-model.sh) to the same speech.
 #
-#   tools/acoustic/adapt.sh [--jobs N] [--iterations N] [--voices "V..."] [--noisy-sixths N]
-#                           [--snr MIN-MAX] [--speed MIN-MAX] [--base DIR --phones cmu|fr]
-#                           WORKDIR OUTDIR
+#   tools/acoustic/adapt.sh [--lang fr|en] [--jobs N] [--iterations N] [--voices "V..."]
+#                           [--noisy-sixths N] [--snr MIN-MAX] [--speed MIN-MAX]
+#                           [--base DIR --phones cmu|fr] WORKDIR OUTDIR
+#
+# --lang en adapts the US-English model to English as eSpeak's English voices speak it
+# (sentences-en.txt, answers-en.txt, pronunciations from the model's own dictionary by
+# en2phones.py): Debian's model, unadapted, heard two thirds of the clean English answers.
 #
 # Steps: espeak-ng speaks every sentence of sentences-fr.txt, and three times each phrase of
 # answers-fr.txt (what patients answer, alone: the words the kiosk must hear best), with many French voice variants,
@@ -22,16 +26,24 @@
 # heard. Needs: espeak-ng sox sphinxtrain sphinxbase-utils pocketsphinx-en-us python3.
 set -euo pipefail
 export SOX_OPTS="-V1 -R"
-jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80 phones=cmu
+jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80 phones=cmu lang=fr
 base=${QLQ_BASE_MODEL:-/usr/share/pocketsphinx/model/en-us/en-us}
 voices="fr fr+m3 fr+f2 fr+m7 fr+f4 fr+Alex fr+Andy fr+adam fr+benjamin fr+boris fr+david fr+edward
 fr+gustave fr+michel fr+norbert fr+paul fr+robert fr+victor fr+max fr+Annie fr+anika fr+belinda
 fr+linda fr+aunty fr+grandma fr+steph fr+Alicia fr+Andrea fr+shelby fr+klatt"
+# English: US and British voices, and three other accents; not the RP accent nor the variants m1 m2
+# m4 m5 f3 f5 (the benchmark's held-out English voices and its babble).
+voices_en="en-us en-us+m3 en-us+f2 en+m3 en-gb+f4 en-us+m7 en+f2 en-us+f4 en+m6 en-us+Alex en+Andy
+en-us+adam en+benjamin en-us+boris en+david en-us+edward en+gustave en-us+michel en+norbert en-us+paul
+en+robert en-us+victor en+max en-us+Annie en+anika en-us+belinda en+linda en-us+aunty en+grandma
+en-us+steph en-gb-scotland en-gb-x-gbclan en-029 en-us+klatt"
+voices_given=""
 while [[ $# -gt 2 ]]; do
   case "$1" in
     --jobs) jobs=$2; shift 2 ;;
     --iterations) iterations=$2; shift 2 ;;
-    --voices) voices=$2; shift 2 ;;
+    --lang) lang=$2; shift 2 ;;
+    --voices) voices_given=$2; shift 2 ;;
     --noisy-sixths) noisy_sixths=$2; shift 2 ;;   # how many utterances in six get noise (default 3)
     --speed) speed_min=${2%-*}; speed_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # words/min, default 120-199
     --base) base=$2; shift 2 ;;
@@ -42,6 +54,13 @@ while [[ $# -gt 2 ]]; do
 done
 [[ $# -eq 2 ]] || { echo "usage: adapt.sh [--jobs N] [--iterations N] WORKDIR OUTDIR" >&2; exit 2; }
 work=$1 out=$2
+case $lang in
+  fr) babble_voices="fr+Mike fr+Lee fr+Demonic en+Annie en+Andy" ;;
+  en) voices=$voices_en babble_voices="en+Mike en+Lee en+Demonic en-us+Annie fr+Andy"
+      [[ $phones == cmu ]] || { echo "adapt: --lang en adapts the US-English model (--phones cmu)" >&2; exit 2; } ;;
+  *) echo "adapt: unknown language $lang" >&2; exit 2 ;;
+esac
+[[ -n $voices_given ]] && voices=$voices_given
 here=$(cd "$(dirname "$0")" && pwd)
 st=/usr/lib/sphinxtrain
 for t in espeak-ng sox sphinx_fe pocketsphinx_mdef_convert python3 "$st/bw" "$st/map_adapt" "$st/mk_s2sendump"; do
@@ -50,9 +69,14 @@ done
 mkdir -p "$work/wav" "$work/mfc" "$out"
 cd "$work"
 
-cat "$here/sentences-fr.txt" "$here/answers-fr.txt" > train.txt
-python3 "$here/fr2phones.py" --phones "$phones" train.txt train.dict all.words
-n_sentences=$(grep -cv '^#' "$here/sentences-fr.txt")
+sentences=$here/sentences-$lang.txt
+cat "$sentences" "$here/answers-$lang.txt" > train.txt
+if [[ $lang == en ]]; then
+  python3 "$here/en2phones.py" "${base%/*}/cmudict-en-us.dict:$here/words-en.dict" train.txt train.dict all.words
+else
+  python3 "$here/fr2phones.py" --phones "$phones" train.txt train.dict all.words
+fi
+n_sentences=$(grep -cv '^#' "$sentences")
 head -n "$n_sentences" all.words > sentences.words
 tail -n +"$((n_sentences + 1))" all.words > answers.words
 cp "$base/noisedict" noisedict
@@ -62,9 +86,9 @@ python3 "$here/sendump2mixw.py" "$base/sendump" base.mixw
 # The noise beds: babble from voices and text the benchmark's babble does not use.
 if [[ ! -f babble.wav ]]; then
   i=0 parts=()
-  for v in fr+Mike fr+Lee fr+Demonic en+Annie en+Andy; do
+  for v in $babble_voices; do
     espeak-ng -v "$v" -s $((150 + i * 10)) -w "bb$i.raw.wav" \
-      "$(sed -n "$((i * 30 + 1)),$((i * 30 + 30))p" "$here/sentences-fr.txt" | tr '\n' ' ')"
+      "$(grep -v '^#' "$sentences" | sed -n "$((i * 30 + 1)),$((i * 30 + 30))p" | tr '\n' ' ')"
     sox "bb$i.raw.wav" -r 16000 -c 1 -b 16 "bb$i.wav" pad 0.$((i * 2 + 1)) repeat 2 trim 0 60
     parts+=(-v 1 "bb$i.wav"); i=$((i + 1))
   done

@@ -25,7 +25,8 @@ static const char usage[] =
     "model and its lexicon for --lang (a French model with a French dictionary, for example);\n"
     "by default French uses assets/voice/model-fr (the US-English model adapted to French), and\n"
     "assets/voice/model-fr-ptm (the CMU Sphinx French model adapted the same way) when the first\n"
-    "is unsure; English uses Debian's US-English model. A model given with --hmm decides alone.\n"
+    "is unsure; English uses assets/voice/model-en (the US-English model adapted to eSpeak's English\n"
+    "voices). A model given with --hmm decides alone.\n"
     "Exit status: 0 every file decoded, 1 some file could not be read, 2 usage or model error.\n";
 
 typedef struct {

@@ -29,7 +29,7 @@
 static const asr_calibration default_calibration = {
     .w_ratio = 0.579, .w_margin = 0.375, .offset = -0.430, .cmn_own_weight = 0.5, .w_snr = 0.1634};
 #define ASR_CALIBRATION_FILE "qlq-confidence"
-#define ASR_FR_MODEL_DIR "voice/model-fr"
+#define ASR_SHIPPED_MODEL_DIR "voice/model-" /* + the language's tag: model-fr, model-en */
 #define ASR_FR_SECOND_MODEL_DIR "voice/model-fr-ptm"
 
 enum { MAX_ARGS = 64 };
@@ -128,19 +128,19 @@ static ps_decoder_t *make_decoder(const asr_config *cfg, const char *model, char
     return ps;
 }
 
-/* The configured model of a language, else for French the adapted model shipped with the
- * assets when it is there, else Debian's US-English model. */
+/* The configured model of a language, else the model adapted to the language shipped with the
+ * assets when it is there (French and English), else Debian's US-English model. */
 static void choose_model(const asr_config *cfg, asr_lang lang, const char *assets, char *out, size_t len)
 {
     const char *own = lang == ASR_LANG_FR ? cfg->fr_hmm_dir : cfg->en_hmm_dir;
     char shipped[ASR_PATH_MAX];
-    snprintf(shipped, sizeof shipped, "%s/" ASR_FR_MODEL_DIR "/means", assets);
+    snprintf(shipped, sizeof shipped, "%s/" ASR_SHIPPED_MODEL_DIR "%s/means", assets, asr_lang_tag[lang]);
     if (own && *own)
         snprintf(out, len, "%s", own);
     else if (cfg->hmm_dir && *cfg->hmm_dir)
         snprintf(out, len, "%s", cfg->hmm_dir);
-    else if (lang == ASR_LANG_FR && file_exists(shipped))
-        snprintf(out, len, "%s/" ASR_FR_MODEL_DIR, assets);
+    else if (file_exists(shipped))
+        snprintf(out, len, "%s/" ASR_SHIPPED_MODEL_DIR "%s", assets, asr_lang_tag[lang]);
     else
         snprintf(out, len, "%s", ASR_DEFAULT_HMM);
 }

@@ -90,8 +90,9 @@ typedef struct {
     const char *hmm_dir;      /* acoustic model for both languages; NULL: per language, below */
     const char *fr_hmm_dir;   /* French model; NULL: hmm_dir, else <assets>/voice/model-fr when
                                * present (the US-English model adapted to French), else en-US */
-    const char *en_hmm_dir;   /* English model; NULL: hmm_dir, else Debian's US-English model
-                               * (/usr/share/pocketsphinx/model/en-us/en-us) */
+    const char *en_hmm_dir;   /* English model; NULL: hmm_dir, else <assets>/voice/model-en when
+                               * present (the US-English model adapted to eSpeak's English voices),
+                               * else Debian's (/usr/share/pocketsphinx/model/en-us/en-us) */
     const char *fr_second_hmm_dir; /* French model asked for a second opinion when the first is
                                     * unsure; NULL: <assets>/voice/model-fr-ptm when present and
                                     * the first model is the default one; "": none */
