@@ -1,8 +1,9 @@
 /*
  * End to end by voice: a whole CONTINUOUS session of the real qlq-kiosk answered from WAV files made
  * by the real eSpeak NG and decoded by the real PocketSphinx, the speaker written to a WAV file.
- * The database must hold VOICE responses with their transcripts and confidences. One answer is
- * whispered: the kiosk reads it back and stores it only after "oui", however sure the recogniser is.
+ * The database must hold VOICE responses with their transcripts and confidences. In French one answer
+ * is whispered: the kiosk reads it back and stores it only after "oui", however sure the recogniser
+ * is. In English the answers are said by a voice the English model was not adapted with.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -44,16 +45,34 @@ static const spoken_answer *answer_for(int item)
     return item >= 29 ? &scale7[item - 29] : &scale4[(item * 3) % 8];
 }
 
+/* English: the benchmark's held-out voice en-us+f5 (not used to adapt assets/voice/model-en). */
+static const spoken_answer scale4_en[] = {
+    {"not at all", 1}, {"a little", 2}, {"quite a bit", 3}, {"very much", 4},
+    {"one", 1},        {"two", 2},      {"three", 3},       {"four", 4},
+};
+static const spoken_answer scale7_en[] = {{"six", 6}, {"two", 2}};
+#define ENGLISH_VOICE "-v en-us+f5 -s 150"
+
+static const spoken_answer *answer_for_en(int item)
+{
+    return item >= 29 ? &scale7_en[item - 29] : &scale4_en[(item * 3) % 8];
+}
+
 /* A microphone hears the room before and after the words: pad eSpeak's tight output with silence.
  * sox -R: the same dither on every run, so the test decides the same audio each time (with sox's
  * random dither, one run in 19 had an answer decided otherwise). */
-static void say_to_file(const char *dir, int n, const char *words, bool whispered)
+static void say_with(const char *dir, int n, const char *words, const char *voice)
 {
     char cmd[2048];
     snprintf(cmd, sizeof cmd,
              "espeak-ng %s -w '%s/tmp.wav' '%s' && sox -R '%s/tmp.wav' -r 16000 '%s/%03d.wav' pad 0.5 0.7 && rm '%s/tmp.wav'",
-             whispered ? "-v fr-be+whisper -s 150 -p 50 -a 80" : "-v fr -s 150", dir, words, dir, dir, n, dir);
+             voice, dir, words, dir, dir, n, dir);
     assert_int_equal(system(cmd), 0);
+}
+
+static void say_to_file(const char *dir, int n, const char *words, bool whispered)
+{
+    say_with(dir, n, words, whispered ? "-v fr-be+whisper -s 150 -p 50 -a 80" : "-v fr -s 150");
 }
 
 /* The microphone's turns in order: "oui" for item 0, then each answer followed by "oui" (which
@@ -89,39 +108,45 @@ static void expect_prompt(child_proc *c, const char *expected)
     assert_string_equal(prompt, expected);
 }
 
-static void test_whole_session_answered_by_voice(void **state)
-{
-    (void)state;
-    char dir[] = "/tmp/qlq-voice-XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char turns[128], db_path[128], out[128], log[128];
-    snprintf(turns, sizeof turns, "%s/turns", dir);
-    snprintf(db_path, sizeof db_path, "%s/kiosk.db", dir);
-    snprintf(out, sizeof out, "%s/speaker.wav", dir);
-    snprintf(log, sizeof log, "%s/stderr.log", dir);
-    assert_int_equal(mkdir(turns, 0700), 0);
-    make_turns(turns);
+typedef struct {
+    char dir[32], turns[128], db_path[128], out[128], log[128];
+    int saved[31], confirmed[31];
+} voice_run;
 
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db_path, "--audio-in", turns, "--audio-out", out,
-                    "--audio-speed", "1000", NULL};
+static void prepare(voice_run *r)
+{
+    snprintf(r->dir, sizeof r->dir, "/tmp/qlq-voice-XXXXXX");
+    assert_non_null(mkdtemp(r->dir));
+    snprintf(r->turns, sizeof r->turns, "%s/turns", r->dir);
+    snprintf(r->db_path, sizeof r->db_path, "%s/kiosk.db", r->dir);
+    snprintf(r->out, sizeof r->out, "%s/speaker.wav", r->dir);
+    snprintf(r->log, sizeof r->log, "%s/stderr.log", r->dir);
+    assert_int_equal(mkdir(r->turns, 0700), 0);
+    memset(r->saved, -1, sizeof r->saved);
+    memset(r->confirmed, -1, sizeof r->confirmed);
+}
+
+/* The real kiosk in `lang`, the microphone's turns from r->turns: identity by the terminal, every item
+ * by voice, then the review and the submission. */
+static void run_kiosk(voice_run *r, const char *lang)
+{
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", (char *)lang, "--db", r->db_path,
+                    "--audio-in", r->turns, "--audio-out", r->out, "--audio-speed", "1000", NULL};
     child_proc c;
-    assert_int_equal(child_start(&c, argv, log), 0);
+    assert_int_equal(child_start(&c, argv, r->log), 0);
     const char *identity[][2] = {
         {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
     for (size_t i = 0; i < 5; i++) {
         expect_prompt(&c, identity[i][0]);
         assert_int_equal(child_send(&c, identity[i][1]), 0);
     }
-    int saved[31], confirmed[31];
-    memset(saved, -1, sizeof saved);
-    memset(confirmed, -1, sizeof confirmed);
     char line[1024];
     while (child_read_line(&c, line, sizeof line, WAIT_MS)) {
         int item, score;
         if (sscanf(line, "saved item %d score %d", &item, &score) == 2)
-            saved[item] = score;
+            r->saved[item] = score;
         if (sscanf(line, "? confirm item %d score %d", &item, &score) == 2)
-            confirmed[item] = score;
+            r->confirmed[item] = score;
         if (strncmp(line, "? review", 8) == 0)
             break;
     }
@@ -132,42 +157,95 @@ static void test_whole_session_answered_by_voice(void **state)
         submitted = strncmp(line, "submitted session=", 18) == 0;
     assert_true(submitted);
     assert_int_equal(child_wait(&c), 0);
+}
 
-    assert_int_equal(saved[0], 1);
-    for (int item = 1; item <= 30; item++)
-        if (saved[item] != answer_for(item)->score)
-            fail_msg("item %d: said '%s', saved %d", item, answer_for(item)->words, saved[item]);
-    assert_int_equal(confirmed[ITEM_WHISPERED], answer_for(ITEM_WHISPERED)->score); /* read back for a "oui" */
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+/* What every session answered by voice must leave: 30 VOICE responses with transcripts and
+ * confidences, their audit events, the microphone check in the metadata, the kiosk's voice on the
+ * speaker. */
+static void expect_voice_records(const voice_run *r, sqlite3 *db)
+{
+    assert_int_equal(r->saved[0], 1);
     assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
                                    "transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
                                    "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
+                                   "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
+                                   "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
+    struct stat st;
+    assert_int_equal(stat(r->out, &st), 0);
+    assert_true(st.st_size > 44 + 16000 * 2 * 60); /* more than a minute of the kiosk's voice */
+}
+
+static void clean_up(voice_run *r)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_whole_session_answered_by_voice(void **state)
+{
+    (void)state;
+    voice_run r;
+    prepare(&r);
+    make_turns(r.turns);
+    run_kiosk(&r, "fr");
+    for (int item = 1; item <= 30; item++)
+        if (r.saved[item] != answer_for(item)->score)
+            fail_msg("item %d: said '%s', saved %d", item, answer_for(item)->words, r.saved[item]);
+    assert_int_equal(r.confirmed[ITEM_WHISPERED], answer_for(ITEM_WHISPERED)->score); /* read back for a "oui" */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    expect_voice_records(&r, db);
     assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
     char non_stored[160];
     snprintf(non_stored, sizeof non_stored, "SELECT count(*) FROM responses WHERE question_num = %d AND score = 1 "
              "AND transcript = 'non' AND response_type = 'VOICE'", ITEM_ANSWERED_NON);
     assert_int_equal(query_int(db, non_stored), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
-                                   "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
-                                   "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
     /* eSpeak's dry "oui" in a silent file: its sound dies away at once, no echo */
     assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE "
                                    "json_extract(metadata, '$.audio_echo_ms') BETWEEN 10 AND 240"), 1);
     sqlite3_close(db);
-    struct stat st;
-    assert_int_equal(stat(out, &st), 0);
-    assert_true(st.st_size > 44 + 16000 * 2 * 60); /* more than a minute of the kiosk's voice */
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    clean_up(&r);
+}
+
+/* The English questionnaire answered by voice with the English model: "yes" for item 0, then each
+ * answer followed by "yes". */
+static void test_whole_session_answered_by_voice_in_english(void **state)
+{
+    (void)state;
+    voice_run r;
+    prepare(&r);
+    int n = 0;
+    say_with(r.turns, n++, "yes", ENGLISH_VOICE);
+    for (int item = 1; item <= 30; item++) {
+        say_with(r.turns, n++, answer_for_en(item)->words, ENGLISH_VOICE);
+        say_with(r.turns, n++, "yes", ENGLISH_VOICE);
+    }
+    run_kiosk(&r, "en");
+    int asked_to_confirm = 0;
+    for (int item = 1; item <= 30; item++) {
+        if (r.saved[item] != answer_for_en(item)->score)
+            fail_msg("item %d: said '%s', saved %d", item, answer_for_en(item)->words, r.saved[item]);
+        asked_to_confirm += r.confirmed[item] != -1;
+    }
+    print_message("English: %d of 30 answers read back for a \"yes\"\n", asked_to_confirm);
+    /* measured: none with assets/voice/model-en, 3 with Debian's unadapted model */
+    assert_true(asked_to_confirm <= 1);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    expect_voice_records(&r, db);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE language = 'en'"), 1);
+    sqlite3_close(db);
+    clean_up(&r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_session_answered_by_voice),
+        cmocka_unit_test(test_whole_session_answered_by_voice_in_english),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
