@@ -9,7 +9,7 @@
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
 # --phrasings: another corpus, other ways patients answer (tools/corpus/phrasings-LANG.tsv), with noise.
-# --other-voices (French): the phrases said by eSpeak variants that neither the benchmark nor the model
+# --other-voices: the phrases said by eSpeak variants that neither the benchmark nor the model
 #   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
 # --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
 #   rumble, mains hum, a monitor's beeps, music) at 20 and 10 dB SNR; bench_asr lists them by condition.
@@ -42,9 +42,14 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((slow)) && corpus="$build/asr-corpus/$lang-slow" corpus_opts=(--speeds "80 95" --no-noise --no-nonspeech)
 ((phrasings)) && phrases="$src/tools/corpus/phrasings-$lang.tsv" corpus="$build/asr-corpus/$lang-phrasings" \
   corpus_opts=(--phrases "$phrases" --no-nonspeech)
+other_voices_fr="fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
+# English: the same variants, none used by the benchmark or to adapt assets/voice/model-en, on US, RP and
+# West Midlands English
+other_voices_en="en+Diogo en-us+Hugo en+Jacky en-us+Marco en+caleb en-us+croak en+grandpa en-us+john
+  en-gb-x-gbcwmd+quincy en-us+travis en-gb-x-rp+whisper en-gb-x-gbcwmd+zac"
+other_voices_list=$other_voices_fr; [[ $lang == en ]] && other_voices_list=$(echo $other_voices_en)
 ((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
-  --voices "fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
-  --no-noise --no-nonspeech)
+  --voices "$other_voices_list" --no-noise --no-nonspeech)
 if ((other_noises || soft || reverb)); then
   kinds="brown hum beeps music" corpus="$build/asr-corpus/$lang-other-noises"
   ((soft)) && kinds=soft corpus="$build/asr-corpus/$lang-soft"
