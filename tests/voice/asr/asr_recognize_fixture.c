@@ -18,12 +18,6 @@
 #error QLQ_PHRASINGS must name tools/corpus/phrasings-fr.tsv
 #endif
 
-asr_grammar grammar_of(const char *scale)
-{
-    return strcmp(scale, "7") == 0 ? ASR_GRAMMAR_SCALE7 : strcmp(scale, "yesno") == 0 ? ASR_GRAMMAR_YESNO
-                                                                                        : ASR_GRAMMAR_SCALE4;
-}
-
 static int read_manifest(fixture *f, bool phrasings)
 {
     char path[600], line[512];
@@ -33,10 +27,13 @@ static int read_manifest(fixture *f, bool phrasings)
         return -1;
     while (fgets(line, sizeof line, m) && f->n < sizeof f->items / sizeof f->items[0]) {
         item *it = &f->items[f->n];
-        char set[16], voice[64];
-        if (sscanf(line, "%63[^\t]\t%15[^\t]\t%7[^\t]\t%15[^\t]\t%63[^\t]\t%15[^\t]\t%95[^\n]", it->file,
-                   it->expected, it->scale, set, voice, it->cond, it->text) == 7 &&
-            strcmp(it->file, "file") != 0) {
+        asr_test_manifest_row row;
+        if (asr_test_manifest_row_parse(line, &row)) {
+            snprintf(it->file, sizeof it->file, "%s", row.file);
+            snprintf(it->expected, sizeof it->expected, "%s", row.expected);
+            snprintf(it->scale, sizeof it->scale, "%s", row.scale);
+            snprintf(it->cond, sizeof it->cond, "%s", row.cond);
+            snprintf(it->text, sizeof it->text, "%s", row.text);
             it->phrasing = phrasings;
             f->n++;
         }
@@ -94,7 +91,7 @@ asr_result changed_file(fixture *f, const item *it, const char *prefix)
     char name[96];
     snprintf(name, sizeof name, "%s_%s", prefix, it->file);
     asr_result r;
-    assert_int_equal(recognize_file(f, name, grammar_of(it->scale), &r), 0);
+    assert_int_equal(recognize_file(f, name, asr_test_grammar(it->scale), &r), 0);
     return r;
 }
 
@@ -102,7 +99,7 @@ int decode(fixture *f, size_t i, asr_result *r)
 {
     char name[96];
     snprintf(name, sizeof name, "%s%s", f->items[i].phrasing ? "phrasings/" : "", f->items[i].file);
-    return recognize_file(f, name, grammar_of(f->items[i].scale), r);
+    return recognize_file(f, name, asr_test_grammar(f->items[i].scale), r);
 }
 
 static int decode_all(fixture *f)

@@ -25,7 +25,6 @@ typedef struct {
     size_t n;
 } fixture;
 
-asr_grammar grammar_of(const char *scale);
 /* dir/name (a WAV file in the fixture's folder) recognised against grammar g. */
 int recognize_file(fixture *f, const char *name, asr_grammar g, asr_result *r);
 /* The fixture's file of `it` as changed by a sox command that wrote it as <prefix>_<file>, recognised

@@ -60,3 +60,16 @@ asr *asr_test_create(void)
         fprintf(stderr, "asr_create: %s\n", err);
     return a;
 }
+
+bool asr_test_manifest_row_parse(const char *line, asr_test_manifest_row *row)
+{
+    return sscanf(line, "%63[^\t]\t%15[^\t]\t%7[^\t]\t%15[^\t]\t%63[^\t]\t%15[^\t]\t%95[^\n]", row->file,
+                  row->expected, row->scale, row->set, row->voice, row->cond, row->text) == 7 &&
+           strcmp(row->file, "file") != 0;
+}
+
+asr_grammar asr_test_grammar(const char *scale)
+{
+    return strcmp(scale, "7") == 0 ? ASR_GRAMMAR_SCALE7 : strcmp(scale, "yesno") == 0 ? ASR_GRAMMAR_YESNO
+                                                                                        : ASR_GRAMMAR_SCALE4;
+}

@@ -22,4 +22,13 @@ int asr_test_load(const char *path, audio_pcm *pcm);
 /* The recogniser on the source tree's assets ($QLQ_ASSETS_DIR). */
 asr *asr_test_create(void);
 
+/* One line of the manifest.tsv that tools/corpus/make-corpus.sh writes. */
+typedef struct {
+    char file[64], expected[16], scale[8], set[16], voice[64], cond[16], text[96];
+} asr_test_manifest_row;
+/* Parses `line` into `row`; false for the header line and malformed lines. */
+bool asr_test_manifest_row_parse(const char *line, asr_test_manifest_row *row);
+/* The grammar of a manifest's scale column: "4", "7" or "yesno". */
+asr_grammar asr_test_grammar(const char *scale);
+
 #endif

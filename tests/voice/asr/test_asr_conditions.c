@@ -66,7 +66,7 @@ static asr_result whisper(fixture *f, size_t i)
     assert_int_equal(asr_test_say(f->dir, name, "fr-be+whisper", 110, it->text, "pad 0.5 0.5"), 0);
     strcat(name, ".wav");
     asr_result r;
-    assert_int_equal(recognize_file(f, name, grammar_of(it->scale), &r), 0);
+    assert_int_equal(recognize_file(f, name, asr_test_grammar(it->scale), &r), 0);
     /* eSpeak's whisper keeps a little voicing: a long vowel can be found voiced */
     if (r.whispered)
         assert_true(r.models == 2 || (r.heard_kind == ASR_REJECT && r.transcript[0] != '\0')); /* or a decoy */

@@ -29,7 +29,7 @@
 #define GAIN_OVER_DEBIAN 5
 
 typedef struct {
-    char file[64], expected[16], scale[8], cond[16], text[96];
+    asr_test_manifest_row m;
     asr_result shipped, debian;
 } item;
 
@@ -39,12 +39,6 @@ typedef struct {
     size_t n;
 } fixture;
 
-static asr_grammar grammar_of(const char *scale)
-{
-    return strcmp(scale, "7") == 0 ? ASR_GRAMMAR_SCALE7 : strcmp(scale, "yesno") == 0 ? ASR_GRAMMAR_YESNO
-                                                                                        : ASR_GRAMMAR_SCALE4;
-}
-
 static int read_manifest(fixture *f)
 {
     char path[600], line[512];
@@ -52,14 +46,8 @@ static int read_manifest(fixture *f)
     FILE *m = fopen(path, "r");
     if (!m)
         return -1;
-    while (fgets(line, sizeof line, m) && f->n < sizeof f->items / sizeof f->items[0]) {
-        item *it = &f->items[f->n];
-        char set[16], voice[64];
-        if (sscanf(line, "%63[^\t]\t%15[^\t]\t%7[^\t]\t%15[^\t]\t%63[^\t]\t%15[^\t]\t%95[^\n]", it->file,
-                   it->expected, it->scale, set, voice, it->cond, it->text) == 7 &&
-            strcmp(it->file, "file") != 0)
-            f->n++;
-    }
+    while (fgets(line, sizeof line, m) && f->n < sizeof f->items / sizeof f->items[0])
+        f->n += asr_test_manifest_row_parse(line, &f->items[f->n].m);
     fclose(m);
     return 0;
 }
@@ -71,10 +59,10 @@ static int decide_all(fixture *f, asr *a, bool debian)
         item *it = &f->items[i];
         char path[700], err[256];
         audio_pcm pcm = {0};
-        snprintf(path, sizeof path, "%s/%s", f->dir, it->file);
+        snprintf(path, sizeof path, "%s/%s", f->dir, it->m.file);
         if (asr_test_load(path, &pcm) != 0)
             return -1;
-        int rc = asr_recognize(a, ASR_LANG_EN, grammar_of(it->scale), pcm.samples, pcm.count,
+        int rc = asr_recognize(a, ASR_LANG_EN, asr_test_grammar(it->m.scale), pcm.samples, pcm.count,
                                debian ? &it->debian : &it->shipped, err, sizeof err);
         audio_pcm_free(&pcm);
         if (rc != 0)
@@ -115,12 +103,12 @@ static int teardown(void **state)
 
 static bool in_grammar(const item *it)
 {
-    return strcmp(it->expected, "reject") != 0;
+    return strcmp(it->m.expected, "reject") != 0;
 }
 
 static bool right(const item *it, const asr_result *r)
 {
-    return strcmp(asr_kind_name(r->kind, r->value), it->expected) == 0;
+    return strcmp(asr_kind_name(r->kind, r->value), it->m.expected) == 0;
 }
 
 static void test_english_model_is_the_adapted_one(void **state)
@@ -161,7 +149,7 @@ static void test_english_answers_and_commands(void **state)
         wrong += !right(it, &it->shipped) && it->shipped.kind != ASR_REJECT;
         ok_debian += right(it, &it->debian);
         if (!right(it, &it->shipped))
-            print_message("  '%s' (scale %s): %s, heard '%s' conf %.2f\n", it->text, it->scale,
+            print_message("  '%s' (scale %s): %s, heard '%s' conf %.2f\n", it->m.text, it->m.scale,
                           asr_kind_name(it->shipped.kind, it->shipped.value), it->shipped.transcript,
                           it->shipped.confidence);
     }
@@ -181,7 +169,7 @@ static void test_english_out_of_grammar_rejected(void **state)
         const item *it = &f->items[i];
         if (in_grammar(it))
             continue;
-        bool is_speech = strncmp(it->cond, "noise", 5) != 0; /* noiseN: silence, noise, a cough... */
+        bool is_speech = strncmp(it->m.cond, "noise", 5) != 0; /* noiseN: silence, noise, a cough... */
         if (is_speech) {
             speech++;
             rejected += it->shipped.kind == ASR_REJECT;
@@ -190,7 +178,7 @@ static void test_english_out_of_grammar_rejected(void **state)
             assert_int_equal(it->shipped.kind, ASR_REJECT); /* silence, noise, a cough: never an answer */
         }
         if (it->shipped.kind != ASR_REJECT)
-            print_message("  '%s' (scale %s) taken as %s ('%s', %.2f)\n", it->text, it->scale,
+            print_message("  '%s' (scale %s) taken as %s ('%s', %.2f)\n", it->m.text, it->m.scale,
                           asr_kind_name(it->shipped.kind, it->shipped.value), it->shipped.transcript,
                           it->shipped.confidence);
     }
