@@ -77,17 +77,12 @@ def main():
         sys.exit(__doc__.strip().splitlines()[0])
     which = args[1] if len(args) > 1 else "tuning"
     all_rows = list(rows(args[0]))
-    use_snr = any(x[2] != 0.0 for _, _, x in all_rows)
-    if snr_weight is not None:
-        chosen = [x for s, ok, x in all_rows if s == which]
-        train = [(ok, x[:2]) for s, ok, x in all_rows if s == which]
-        w = fit(train, fixed=[snr_weight * x[2] for x in chosen])
-        w_ratio, w_margin, w_snr, offset = w[0], w[1], snr_weight, w[-1]
-    else:
-        feats = (lambda x: x) if use_snr else (lambda x: x[:2])
-        train = [(ok, feats(x)) for s, ok, x in all_rows if s == which]
-        w = fit(train)
-        w_ratio, w_margin, w_snr, offset = w[0], w[1], (w[2] if use_snr else 0.0), w[-1]
+    fit_snr = snr_weight is None and any(x[2] != 0.0 for _, _, x in all_rows)
+    chosen = [(ok, x) for s, ok, x in all_rows if s == which]
+    train = [(ok, x if fit_snr else x[:2]) for ok, x in chosen]
+    w = fit(train, fixed=[snr_weight * x[2] for _, x in chosen] if snr_weight is not None else None)
+    w_ratio, w_margin, offset = w[0], w[1], w[-1]
+    w_snr = w[2] if fit_snr else (snr_weight or 0.0)
     print("qlq-confidence line (w_ratio w_margin offset cmn_own_weight w_snr; keep the model's cmn_own_weight):")
     print("%.3f %.3f %.3f CMN %.4f" % (w_ratio, w_margin, offset, w_snr))
     print("fitted on %d decisions (%s)" % (len(train), which))

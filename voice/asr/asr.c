@@ -133,14 +133,15 @@ static ps_decoder_t *make_decoder(const asr_config *cfg, const char *model, char
 static void choose_model(const asr_config *cfg, asr_lang lang, const char *assets, char *out, size_t len)
 {
     const char *own = lang == ASR_LANG_FR ? cfg->fr_hmm_dir : cfg->en_hmm_dir;
-    char shipped[ASR_PATH_MAX];
-    snprintf(shipped, sizeof shipped, "%s/" ASR_SHIPPED_MODEL_DIR "%s/means", assets, asr_lang_tag[lang]);
+    char shipped[ASR_PATH_MAX], means[ASR_PATH_MAX + 8];
+    snprintf(shipped, sizeof shipped, "%s/" ASR_SHIPPED_MODEL_DIR "%s", assets, asr_lang_tag[lang]);
+    snprintf(means, sizeof means, "%s/means", shipped);
     if (own && *own)
         snprintf(out, len, "%s", own);
     else if (cfg->hmm_dir && *cfg->hmm_dir)
         snprintf(out, len, "%s", cfg->hmm_dir);
-    else if (file_exists(shipped))
-        snprintf(out, len, "%s/" ASR_SHIPPED_MODEL_DIR "%s", assets, asr_lang_tag[lang]);
+    else if (file_exists(means))
+        snprintf(out, len, "%s", shipped);
     else
         snprintf(out, len, "%s", ASR_DEFAULT_HMM);
 }

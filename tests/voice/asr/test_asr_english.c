@@ -21,8 +21,8 @@
 
 /* Measured on these files: with model-en 30 of 32 answers, commands and yes/no right, none misheard
  * accepted, 8 of 8 sentences out of the grammar rejected (7 before "what" was a decoy: "what did you
- * say" heard "one" at 0.89), every silence and noise rejected; with Debian's model 21 of 32 right. The floors leave a margin
- * for other builds of espeak-ng and PocketSphinx. */
+ * say" heard "one" at 0.89), every silence and noise rejected; with Debian's model 21 of 32 right.
+ * The floors leave a margin for other builds of espeak-ng and PocketSphinx. */
 #define IN_GRAMMAR_FLOOR_PERCENT 85
 #define MAX_WRONG_IN_GRAMMAR 1
 #define OUT_OF_GRAMMAR_FLOOR_PERCENT 75
@@ -35,6 +35,7 @@ typedef struct {
 
 typedef struct {
     char *dir;
+    asr *shipped; /* the recogniser on the assets, for every test */
     item items[64];
     size_t n;
 } fixture;
@@ -80,9 +81,8 @@ static int setup(void **state)
     if (asr_test_sh("'%s' --lang en --small --sets heldout '%s' >/dev/null 2>&1", QLQ_CORPUS_SCRIPT, f->dir) != 0 ||
         read_manifest(f) != 0 || f->n < 40)
         return -1;
-    asr *shipped = asr_test_create();
-    int rc = shipped ? decide_all(f, shipped, false) : -1;
-    asr_destroy(shipped);
+    f->shipped = asr_test_create();
+    int rc = f->shipped ? decide_all(f, f->shipped, false) : -1;
     char err[512];
     asr_config cfg = {.assets_dir = getenv("QLQ_ASSETS_DIR"), .en_hmm_dir = DEBIAN_MODEL};
     asr *debian = rc == 0 ? asr_create(&cfg, err, sizeof err) : NULL;
@@ -95,6 +95,7 @@ static int teardown(void **state)
 {
     fixture *f = *state;
     if (f) {
+        asr_destroy(f->shipped);
         asr_test_rmdir(f->dir);
         free(f);
     }
@@ -113,24 +114,19 @@ static bool right(const item *it, const asr_result *r)
 
 static void test_english_model_is_the_adapted_one(void **state)
 {
-    (void)state;
-    char err[512];
-    asr *a = asr_test_create();
-    assert_non_null(a);
-    const char *dir = asr_model_dir(a, ASR_LANG_EN);
+    fixture *f = *state;
+    const char *dir = asr_model_dir(f->shipped, ASR_LANG_EN);
     assert_string_equal(dir + strlen(dir) - strlen("voice/model-en"), "voice/model-en");
-    assert_null(asr_second_model_dir(a, ASR_LANG_EN));
-    asr_destroy(a);
+    assert_null(asr_second_model_dir(f->shipped, ASR_LANG_EN));
 
     /* without it in the assets, Debian's model */
-    fixture *f = *state;
-    char assets[700];
+    char err[512], assets[700];
     snprintf(assets, sizeof assets, "%s/assets-without-en", f->dir);
     assert_int_equal(asr_test_sh("mkdir -p '%s/voice' && cp '%s'/voice/*.dict '%s'/voice/*.phrases '%s/voice/'", assets,
                                  getenv("QLQ_ASSETS_DIR"), getenv("QLQ_ASSETS_DIR"), assets),
                      0);
     asr_config cfg = {.assets_dir = assets};
-    a = asr_create(&cfg, err, sizeof err);
+    asr *a = asr_create(&cfg, err, sizeof err);
     assert_non_null(a);
     assert_string_equal(asr_model_dir(a, ASR_LANG_EN), DEBIAN_MODEL);
     asr_destroy(a);
@@ -199,8 +195,6 @@ static void test_what_is_not_one(void **state)
                                             "wait a moment"};
     static const asr_grammar scales[] = {ASR_GRAMMAR_SCALE4, ASR_GRAMMAR_SCALE7};
     char err[256], name[32], path[700];
-    asr *a = asr_test_create();
-    assert_non_null(a);
     int taken = 0;
     for (size_t v = 0; v < 2; v++) {
         for (size_t q = 0; q < sizeof questions / sizeof questions[0]; q++) {
@@ -211,7 +205,7 @@ static void test_what_is_not_one(void **state)
             assert_int_equal(asr_test_load(path, &pcm), 0);
             for (size_t g = 0; g < 2; g++) {
                 asr_result r;
-                assert_int_equal(asr_recognize(a, ASR_LANG_EN, scales[g], pcm.samples, pcm.count, &r, err, sizeof err), 0);
+                assert_int_equal(asr_recognize(f->shipped, ASR_LANG_EN, scales[g], pcm.samples, pcm.count, &r, err, sizeof err), 0);
                 if (r.kind != ASR_REJECT)
                     print_message("  '%s' (%s, scale %s) taken as %s ('%s', %.2f)\n", questions[q], voices[v],
                                   g ? "7" : "4", asr_kind_name(r.kind, r.value), r.transcript, r.confidence);
@@ -220,7 +214,6 @@ static void test_what_is_not_one(void **state)
             audio_pcm_free(&pcm);
         }
     }
-    asr_destroy(a);
     assert_int_equal(taken, 0);
 }
 
