@@ -5,8 +5,11 @@
  *
  *   bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump FILE.tsv] [--decoder-args "..."]
  *             [--reject-below X] [--assets DIR] [--all-evidence]
- *             [--model DIR [--dict FILE]] [--second-model DIR|""]
+ *             [--model DIR [--dict FILE]] [--second-model DIR|""] [--stream]
  *
+ * --stream: each file is recognised as the kiosk listens, through asr_stream in 20 ms chunks (the
+ * endpointer decides when the answer has ended; what it did not end by the file's end is decided
+ * then), instead of as a recording (asr_recognize).
  * --all-evidence: the rival margin is measured on every answer heard, also where the kiosk skips it
  * (a sure answer); what bench/fit_confidence.py needs from a --dump.
  */
@@ -35,7 +38,7 @@ typedef struct {
 typedef struct {
     const char *corpus, *lang, *dump, *decoder_args, *assets, *model, *dict, *second;
     double reject_below;
-    bool baseline, all_evidence;
+    bool baseline, all_evidence, stream;
 } options;
 
 typedef struct {
@@ -179,6 +182,26 @@ static void stream_latency(asr *a, asr_lang lang, asr_grammar g, const audio_pcm
     asr_stream_free(s);
 }
 
+/* The decision the kiosk would take listening live to the file: the first utterance the endpointer
+ * ends, or what was heard when the file ends. */
+static int recognize_as_stream(asr *a, asr_lang lang, asr_grammar g, const audio_pcm *pcm, asr_result *out,
+                               char *err, size_t err_len)
+{
+    asr_stream *s = asr_stream_start(a, lang, g, NULL, err, err_len);
+    if (!s)
+        return -1;
+    const asr_result *r = NULL;
+    for (size_t off = 0; off < pcm->count && !r; off += 320) {
+        size_t n = pcm->count - off < 320 ? pcm->count - off : 320;
+        asr_ep_event ev = asr_stream_feed(s, pcm->samples + off, n);
+        if (ev == ASR_EP_END || ev == ASR_EP_TIMEOUT)
+            r = asr_stream_result(s);
+    }
+    *out = *(r ? r : asr_stream_finish(s));
+    asr_stream_free(s);
+    return 0;
+}
+
 static asr_grammar grammar_of(const char *scale)
 {
     return strcmp(scale, "7") == 0 ? ASR_GRAMMAR_SCALE7 : strcmp(scale, "yesno") == 0 ? ASR_GRAMMAR_YESNO
@@ -237,7 +260,8 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
     asr_result r;
     char err[256], hyp[512] = "";
     double cpu0 = cpu_ms();
-    int rc = asr_recognize(a, lang, g, pcm.samples, pcm.count, &r, err, sizeof err);
+    int rc = o->stream ? recognize_as_stream(a, lang, g, &pcm, &r, err, sizeof err)
+                       : asr_recognize(a, lang, g, pcm.samples, pcm.count, &r, err, sizeof err);
     st->decode_cpu_ms += cpu_ms() - cpu0;
     if (rc != 0) {
         fprintf(stderr, "bench_asr: %s: %s\n", e->file, err);
@@ -425,6 +449,10 @@ static int parse_args(int argc, char **argv, options *o)
             o->all_evidence = true;
             continue;
         }
+        if (strcmp(a, "--stream") == 0) {
+            o->stream = true;
+            continue;
+        }
         if (!v)
             return -1;
         if (strcmp(a, "--corpus") == 0) o->corpus = v;
@@ -448,7 +476,7 @@ int main(int argc, char **argv)
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump F.tsv [--all-evidence]]\n"
                         "       [--decoder-args \"...\"] [--reject-below X] [--assets DIR (or $QLQ_ASSETS_DIR)]\n"
-                        "       [--model DIR [--dict FILE]] [--second-model DIR|\"\"]\n");
+                        "       [--model DIR [--dict FILE]] [--second-model DIR|\"\"] [--stream]\n");
         return 2;
     }
     char path[4096], err[256];
@@ -485,8 +513,9 @@ int main(int argc, char **argv)
     while (read_entry(mf, &e))
         run_file(a, b, &o, pl, &e, st, dump);
     asr_lang lang = strcmp(o.lang, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR;
-    printf("bench_asr: corpus %s, language %s, reject below %.2f\nacoustic model: %s\n", o.corpus, o.lang,
-           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW, asr_model_dir(a, lang));
+    printf("bench_asr: corpus %s, language %s, reject below %.2f%s\nacoustic model: %s\n", o.corpus, o.lang,
+           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW,
+           o.stream ? ", each file listened to as a stream" : "", asr_model_dir(a, lang));
     if (asr_second_model_dir(a, lang))
         printf("second opinion: %s (asked on %zu of %zu files)\n", asr_second_model_dir(a, lang), st->n_second,
                st->n_files);

@@ -97,7 +97,7 @@ enum { MAX_CEP = 32 };
 typedef struct {
     const int16_t *d;
     size_t count;
-    double tone_power; /* of the tones removed before (words_snr_db) */
+    double removed_power; /* of the sound taken out before (words_snr_db) */
     mfcc_t mean[MAX_CEP];
     mfcc_t **cep;  /* nfr frames of ncep, as the model's front end computes them */
     mfcc_t **work; /* a copy of cep handed to each pass */
@@ -247,17 +247,15 @@ static int16_t *dithered(const int16_t *samples, size_t count)
     return d;
 }
 
-/* Whether the segment holds `needed` frames (20 ms) whose 20 ms window is periodic at a voice
- * pitch (60-400 Hz): every answer said aloud has a vowel; a whisper, a cough, a knock, hiss or a
- * door has none. Such sound is decoded as a whisper would be (see opinions): a patient too weak to
- * speak aloud still answers. It stops at the `needed`-th voiced frame: for speech that is early.
- * The sums are exact integers (as they were in doubles), the energy of the lagged window slides
- * from one lag to the next instead of being summed again. */
-static bool has_voicing(const int16_t *s, size_t n, int needed)
+/* How many of the 20 ms windows from `phase` on, at most `needed`, are periodic at a voice pitch
+ * (60-400 Hz). It stops at the `needed`-th voiced window: for speech that is early. The sums are
+ * exact integers (as they were in doubles), the energy of the lagged window slides from one lag to
+ * the next instead of being summed again. */
+static int voiced_windows(const int16_t *s, size_t n, int needed, size_t phase)
 {
     enum { WIN = 320, HOP = 320, LAG_MIN = ASR_RATE / 400, LAG_MAX = ASR_RATE / 60 };
     int voiced = 0;
-    for (size_t off = 0; off + WIN + LAG_MAX <= n && voiced < needed; off += HOP) {
+    for (size_t off = phase; off + WIN + LAG_MAX <= n && voiced < needed; off += HOP) {
         const int16_t *x = s + off;
         int64_t e0 = 0, e1 = 0;
         for (int i = 0; i < WIN; i++)
@@ -278,7 +276,19 @@ static bool has_voicing(const int16_t *s, size_t n, int needed)
         }
         voiced += best > VOICED_CORRELATION;
     }
-    return voiced >= needed;
+    return voiced;
+}
+
+/* Whether the segment holds `needed` windows of 20 ms periodic at a voice pitch: every answer said
+ * aloud has a vowel; a whisper, a cough, a knock, hiss or a door has none. Such sound is decoded as
+ * a whisper would be (see opinions): a patient too weak to speak aloud still answers. eSpeak's
+ * whisper keeps a little voicing, enough for `needed` windows in one placing of the windows and not
+ * in another 10 ms later: both placings must find it, or a whispered "cinq" is taken as said aloud
+ * when the speech is found 10 ms earlier or later (and heard "sept" by one model, at 0.98). A vowel
+ * said aloud is voiced in both. */
+static bool has_voicing(const int16_t *s, size_t n, int needed)
+{
+    return voiced_windows(s, n, needed, 0) >= needed && voiced_windows(s, n, needed, 160) >= needed;
 }
 
 static double total_score(const pass *p)
@@ -307,11 +317,13 @@ static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const 
 }
 
 /* Level of the words (frames sf..ef, 10 ms each) over the rest of the segment, in dB, 0..40.
- * tone_power: mean square of the steady tones taken out before decoding (asr_tones.c). They were
- * part of the room: a hum notched out of the silence around the words must not make it sound
- * like a quiet room, whose answers are trusted more (in hum at 10 dB, 4 of 132 answers were
- * misheard and accepted before it was counted, none after). */
-static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double tone_power)
+ * removed_power: mean square of the sound taken out before decoding: steady tones (asr_tones.c) and
+ * the noise suppressed (asr_denoise.c). They were part of the room: a hum notched out of the
+ * silence around the words must not make it sound like a quiet room, whose answers are trusted
+ * more (in hum at 10 dB, 4 of 132 answers were misheard and accepted before it was counted, none
+ * after); nor must white noise, whose short words are then heard by one model alone ("un" taken
+ * for "un peu" at 0.90, see short_in_noise). */
+static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double removed_power)
 {
     double in = 0, out = 0;
     size_t n_in = 0, n_out = 0;
@@ -330,7 +342,7 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double to
         return 0;
     if (n_out < 160) /* no background to compare with */
         return 40;
-    double snr = 10.0 * log10((in / (double)n_in + tone_power + 1.0) / (out / (double)n_out + tone_power + 1.0));
+    double snr = 10.0 * log10((in / (double)n_in + removed_power + 1.0) / (out / (double)n_out + removed_power + 1.0));
     return snr < 0 ? 0 : snr > 40 ? 40 : snr;
 }
 
@@ -371,7 +383,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     if (!*p || gram->word_ef < gram->word_sf)
         return 0;
     int frames = gram->word_ef - gram->word_sf + 1;
-    out->snr_db = words_snr_db(seg->d, seg->count, gram->word_sf, gram->word_ef, seg->tone_power);
+    out->snr_db = words_snr_db(seg->d, seg->count, gram->word_sf, gram->word_ef, seg->removed_power);
     out->ms_per_phone = gram->n_phones > 0 ? 10.0 * frames / gram->n_phones : 0;
     out->phones = gram->n_phones;
     if ((*p)->kind == ASR_REJECT)
@@ -392,11 +404,11 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
 /* What one model hears in the dithered samples: heard_* and the confidence (0 when it heard
  * nothing); the decision is taken by the caller. */
 static int decode_with(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, const int16_t *d,
-                       size_t count, double tone_power, double sure_at, asr_result *out)
+                       size_t count, double removed_power, double sure_at, asr_result *out)
 {
     pass *gram = malloc(sizeof *gram), *loop = calloc(1, sizeof *loop);
     const asr_phrase *p = NULL;
-    segment seg = {.d = d, .count = count, .tone_power = tone_power};
+    segment seg = {.d = d, .count = count, .removed_power = removed_power};
     int rc = gram && loop && segment_features(m->ps, m->cal.cmn_own_weight, &seg) == 0
                  ? decode_passes(ld, m, lang, g, &seg, sure_at, gram, loop, &p, out)
                  : -1;
@@ -463,12 +475,12 @@ static void fuse(const asr_result *first, const asr_result *second, asr_result *
  * sure of wrong answers (`must_agree`: whispered or echoing, see asr_decode_segment), is always heard
  * by both, and taken only when both hear the same meaning. */
 static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree, const int16_t *d, size_t count,
-                    double tone_power, asr_result *out, double *first_pace)
+                    double removed_power, asr_result *out, double *first_pace)
 {
     asr_result second = *out;
     const asr_lang_data *ld = &a->lang[lang];
     /* the second model's exact confidence goes into the fusion: its rival is always measured */
-    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, tone_power, a->sure_without_rival, out);
+    int rc = decode_with(ld, &ld->models[0], lang, g, d, count, removed_power, a->sure_without_rival, out);
     *first_pace = out->ms_per_phone;
     /* A decoy heard ("pas trop", "bonjour") is not overruled: on the benchmark the second model turned 3
      * such decisions in 924 into a right answer (and 17 "oui" said to a 4-point question, heard "huit",
@@ -486,7 +498,7 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree,
                              out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {
         asr_result first = *out;
-        rc = decode_with(ld, &ld->models[1], lang, g, d, count, tone_power, ASR_ALWAYS_MEASURE_RIVAL, &second);
+        rc = decode_with(ld, &ld->models[1], lang, g, d, count, removed_power, ASR_ALWAYS_MEASURE_RIVAL, &second);
         if (rc == 0)
             fuse(&first, &second, out);
         if (rc == 0 && must_agree && !same_meaning(&first, &second)) {
@@ -512,15 +524,15 @@ static bool usable(const asr *a, const asr_result *r)
 #define NORMAL_MS_PER_PHONE 120.0
 #define MAX_SPEED_UP 2.0
 
-int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
-                       double tone_power, asr_result *out, char *err, size_t err_len)
+int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, const int16_t *as_heard,
+                       size_t count, double removed_power, asr_result *out, char *err, size_t err_len)
 {
     /* Without a second model to agree with, sound without a voice is not taken for speech. */
-    bool whispered = !has_voicing(samples, count, MIN_VOICED_FRAMES);
+    bool whispered = !has_voicing(as_heard, count, MIN_VOICED_FRAMES);
     if (whispered && a->lang[lang].n_models < 2)
         return 0; /* out stays a rejection with confidence 0 */
     out->whispered = whispered;
-    out->decay_ms = asr_echo_decay_ms(samples, count);
+    out->decay_ms = asr_echo_decay_ms(as_heard, count);
     out->echoing = out->decay_ms >= ASR_ECHO_DECAY_MS;
     /* Both models must hear the same meaning in a whisper (each alone was as sure of a whispered
      * "sept" heard for "cinq" as of a right answer; the whispering voice fr-be+whisper, held out: 84
@@ -530,7 +542,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
     asr_result nothing = *out;
     int16_t *d = dithered(samples, count);
     double pace = 0;
-    int rc = d ? opinions(a, lang, g, must_agree, d, count, tone_power, out, &pace) : -1;
+    int rc = d ? opinions(a, lang, g, must_agree, d, count, removed_power, out, &pace) : -1;
     out->tempo = 1.0;
     if (rc == 0 && pace > SLOW_MS_PER_PHONE) {
         double speed = pace / NORMAL_MS_PER_PHONE < MAX_SPEED_UP ? pace / NORMAL_MS_PER_PHONE : MAX_SPEED_UP;
@@ -538,7 +550,7 @@ int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samp
         if (audio_change_tempo(&slow, speed, &quick) == AUDIO_OK) {
             asr_result again = nothing;
             double pace_again;
-            rc = opinions(a, lang, g, must_agree, quick.samples, quick.count, tone_power, &again, &pace_again);
+            rc = opinions(a, lang, g, must_agree, quick.samples, quick.count, removed_power, &again, &pace_again);
             /* unless nothing usable is heard at the new pace in what was usable as said (short
              * words end on long vowels and can look slow: "un" at a normal pace) */
             if (rc == 0 && (usable(a, &again) || !usable(a, out))) {

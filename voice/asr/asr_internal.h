@@ -75,10 +75,12 @@ int asr_meaning_index(asr_kind kind, int value); /* 0..15 */
 void asr_rival_name(asr_lang lang, asr_grammar g, int meaning, char *buf, size_t len);
 extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
 
-/* asr_decode.c: decodes samples already trimmed to the speech (plus padding); tone_power is the
- * mean square of the steady tones removed from them (asr_tones_remove), 0 when none. */
-int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, size_t count,
-                       double tone_power, asr_result *out, char *err, size_t err_len);
+/* asr_decode.c: decodes samples already trimmed to the speech (plus padding) and cleaned (tones
+ * notched out, noise suppressed); as_heard is the same span before the noise was suppressed, which
+ * voicing and echo are measured on (the suppressor takes an echo's tail for noise);
+ * removed_power is the mean square of what was taken out (0 when nothing). */
+int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, const int16_t *as_heard,
+                       size_t count, double removed_power, asr_result *out, char *err, size_t err_len);
 
 double asr_now_ms(void);
 
@@ -103,5 +105,9 @@ void asr_tones_learn(asr_tones *t, const int16_t *samples, size_t count);
 /* Notches the tones found so far out of samples, in place, the filters starting at rest at
  * samples[0]; returns how many, their frequencies (Hz) in hz[0..max-1]. */
 int asr_tones_remove(const asr_tones *t, int16_t *samples, size_t count, double *hz, int max);
+
+/* asr_denoise.c: suppresses the room's broadband noise in samples, in place, after learning it from
+ * all of them. 0, or -1 when out of memory. */
+int asr_denoise(int16_t *samples, size_t count);
 
 #endif

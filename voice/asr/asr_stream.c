@@ -106,42 +106,72 @@ static void keep(asr_stream *s, const int16_t *samples, size_t count)
     s->len += count;
 }
 
-/* Decodes samples[from, to) with the tones heard so far notched out: the filters start at
- * samples[0], ahead of the words, so that they have settled by then. */
-static int decode_without_tones(asr *a, asr_lang lang, asr_grammar g, const asr_tones *tones,
-                                const int16_t *samples, size_t from, size_t to, asr_result *r,
-                                char *err, size_t err_len)
+static bool speech_span(const int16_t *samples, size_t count, size_t *first, size_t *last);
+
+/* Mean square of what was taken out of the room around the speech [first, last): the tones and the
+ * noise. Not in the speech, where the suppressor also takes some of the words. */
+static double removed_power(const int16_t *samples, const int16_t *clean, size_t count, size_t first, size_t last)
 {
-    int16_t *heard = malloc(to * sizeof *heard);
-    if (!heard) {
+    double sum = 0.0;
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (i >= first && i < last)
+            continue;
+        sum += ((double)samples[i] - clean[i]) * ((double)samples[i] - clean[i]);
+        n++;
+    }
+    return n ? sum / (double)n : 0.0;
+}
+
+/* Recognises what was heard in samples[0, count): the tones heard so far are notched out (the
+ * filters start at samples[0], ahead of the words, so that they have settled by then), the room's
+ * noise is suppressed, the speech is found in what is left and decoded with its padding. Found in
+ * the cleaned sound, the speech's span leaves out the noise that sounded like its edges: on the
+ * benchmark's held-out French voices the suppression gained nothing with the span found in the
+ * sound as it came (white noise at 10 dB: 81.1 % of answers right, against 88.6 %). */
+static int recognize_heard(asr *a, asr_lang lang, asr_grammar g, const asr_tones *tones,
+                           const int16_t *samples, size_t count, asr_result *r, char *err, size_t err_len)
+{
+    int16_t *heard = malloc((count ? count : 1) * sizeof *heard);
+    int16_t *clean = malloc((count ? count : 1) * sizeof *clean);
+    if (!heard || !clean) {
+        free(heard);
+        free(clean);
         snprintf(err, err_len, "out of memory");
         return -1;
     }
-    memcpy(heard, samples, to * sizeof *heard);
-    int n_tones = asr_tones_remove(tones, heard, to, NULL, 0);
-    double removed = 0.0;
-    for (size_t i = 0; n_tones > 0 && i < to; i++)
-        removed += ((double)samples[i] - heard[i]) * ((double)samples[i] - heard[i]);
-    int rc = asr_decode_segment(a, lang, g, heard + from, to - from, to ? removed / (double)to : 0.0, r, err,
-                                err_len);
-    r->tones_removed = n_tones;
+    memcpy(heard, samples, count * sizeof *heard);
+    int n_tones = asr_tones_remove(tones, heard, count, NULL, 0);
+    memcpy(clean, heard, count * sizeof *clean);
+    int rc = asr_denoise(clean, count);
+    if (rc != 0)
+        snprintf(err, err_len, "out of memory");
+    size_t first, last;
+    if (rc == 0 && speech_span(clean, count, &first, &last)) {
+        r->speech_ms = (double)(last - first) * 1000.0 / ASR_RATE;
+        size_t from = first > PAD_BEFORE ? first - PAD_BEFORE : 0;
+        size_t to = last + PAD_AFTER < count ? last + PAD_AFTER : count;
+        rc = asr_decode_segment(a, lang, g, clean + from, heard + from, to - from,
+                                removed_power(samples, clean, count, first, last), r, err, err_len);
+        r->tones_removed = n_tones;
+    }
     free(heard);
+    free(clean);
     return rc;
 }
 
-/* Decodes speech [start, end) (sample numbers since the stream started) with its padding. */
+/* Decodes the speech the endpointer found, [start, end) in sample numbers since the stream
+ * started, with the room kept before it. */
 static void decode_speech(asr_stream *s, size_t start, size_t end, asr_result *r)
 {
-    r->speech_ms = (double)(end - start) * 1000.0 / ASR_RATE;
-    size_t from = start > s->base + PAD_BEFORE ? start - PAD_BEFORE - s->base : 0;
     size_t to = end + PAD_AFTER - s->base;
     if (to > s->len)
         to = s->len;
-    if (from >= to)
+    if (start >= end || to == 0)
         return;
     double t0 = asr_now_ms();
     char err[128];
-    if (decode_without_tones(s->a, s->lang, s->grammar, s->tones, s->buf, from, to, r, err, sizeof err) != 0)
+    if (recognize_heard(s->a, s->lang, s->grammar, s->tones, s->buf, to, r, err, sizeof err) != 0)
         reject_result(r, r->audio_ms);
     r->decode_ms = asr_now_ms() - t0;
 }
@@ -267,22 +297,15 @@ int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *sam
     }
     double t0 = asr_now_ms();
     reject_result(out, (double)count * 1000.0 / ASR_RATE);
-    int rc = 0;
-    size_t first, last;
-    if (speech_span(samples, count, &first, &last)) {
-        out->speech_ms = (double)(last - first) * 1000.0 / ASR_RATE;
-        size_t from = first > PAD_BEFORE ? first - PAD_BEFORE : 0;
-        size_t to = last + PAD_AFTER < count ? last + PAD_AFTER : count;
-        /* the tones heard until the decision, as a stream would have (asr_stream_feed) */
-        asr_tones *tones = asr_tones_create();
-        if (!tones) {
-            snprintf(err, err_len, "out of memory");
-            return -1;
-        }
-        asr_tones_learn(tones, samples, to);
-        rc = decode_without_tones(a, lang, grammar, tones, samples, from, to, out, err, err_len);
-        asr_tones_free(tones);
+    /* the tones of the whole recording: a stream learns them from all it has heard */
+    asr_tones *tones = asr_tones_create();
+    if (!tones) {
+        snprintf(err, err_len, "out of memory");
+        return -1;
     }
+    asr_tones_learn(tones, samples, count);
+    int rc = recognize_heard(a, lang, grammar, tones, samples, count, out, err, err_len);
+    asr_tones_free(tones);
     out->decode_ms = asr_now_ms() - t0;
     return rc;
 }

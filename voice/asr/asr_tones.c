@@ -6,9 +6,10 @@
  * 132, 20 dB 101 -> 110 (bench/asr_run.sh --other-noises). A notch is not free: the same four
  * notches over clean speech cost 30 of 480 answers, so a tone must be found before anything is
  * notched, and none is in the benchmark's clean, white, babble or brown-noise files. Spectral
- * subtraction, which also removes broadband noise, cost more than it gave (sox noisered on the
- * 10 dB files: white noise 75.7 -> 61.3 %); subtracting a fitted sinusoid instead of notching
- * left more of the hum (20 dB: 101, no better).
+ * subtraction of a fixed noise profile cost more than it gave (sox noisered on the 10 dB files:
+ * white noise 75.7 -> 61.3 %; broadband noise is taken out after the tones by a suppressor that
+ * follows it, asr_denoise.c); subtracting a fitted sinusoid instead of notching left more of the
+ * hum (20 dB: 101, no better).
  *
  * How: every 64 ms, a 128 ms Hann-windowed spectrum (7.8 Hz per bin), counted only when it is
  * of the background (not much louder than the quietest sound lately: the words, a beep or a cough

@@ -14,8 +14,10 @@
  * French phones). Another model is used instead when configured (fr_hmm_dir; a lexicon in its
  * phones as fr_dict or as qlq-fr.dict in the model directory).
  *
- * Speech that is not in the grammar (another sentence, a cough, noise, silence) is rejected: the
- * audio is first trimmed to the speech by the endpointer, the grammar's best path is then scored
+ * Before anything is decided, steady tones (mains hum) are notched out and the room's broadband noise
+ * is suppressed (speexdsp), unless the room is quiet. Speech that is not in the grammar (another
+ * sentence, a cough, noise, silence) is rejected: the audio is first trimmed to the speech by the
+ * endpointer, the grammar's best path is then scored
  * against a free phone loop over the same frames, and that likelihood ratio is turned into a
  * calibrated confidence (an estimate of the probability that the phrase heard is the one said),
  * with the margin over the best phrase of another meaning and the words' level over the noise.
@@ -70,7 +72,8 @@ typedef struct {
      * answer was sure without it and it was not measured: see asr_config.all_evidence). */
     double phone_loop_ratio;
     double rival_margin;
-    double snr_db;         /* level of the words over the sound around them (0..40 dB) */
+    double snr_db;         /* level of the words over the sound around them (0..40 dB), as heard:
+                            * what the tone filters and the noise suppressor took out counts */
     int tones_removed;     /* steady tones notched out before listening (mains hum and its harmonics,
                             * a monitor's beep): 0 in a quiet room */
     int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
