@@ -192,9 +192,9 @@ asr_stream *asr_stream_start(asr *a, asr_lang lang, asr_grammar grammar,
                              const asr_endpoint_config *cfg, char *err, size_t err_len);
 /* Feeds captured audio. ASR_EP_END: asr_stream_result holds the decision; ASR_EP_TIMEOUT:
  * nothing was said (the result is ASR_REJECT). The speech is decoded as soon as the patient has
- * been silent for the padding kept after it (150 ms), while the endpointer still waits for the
- * rest of its trailing silence (600 ms): the call that returns ASR_EP_END then has nothing left
- * to do unless the patient spoke again. That earlier call blocks for the decoding (tens of ms,
+ * been silent for 300 ms (what the recogniser needs after the words), while the endpointer still
+ * waits for the rest of its trailing silence (600 ms): the call that returns ASR_EP_END then has
+ * nothing left to do unless the patient spoke again. That earlier call blocks for the decoding (tens of ms,
  * about 4 % of the speech's length); audio devices buffer seconds. */
 asr_ep_event asr_stream_feed(asr_stream *s, const int16_t *samples, size_t count);
 /* Input ended (a file, or the caller gives up): decodes what was heard. Returns the result. */
