@@ -13,8 +13,9 @@
  * accepted 0.9 -> 0.6 %; clean answers unchanged (a quiet room is left alone, see QUIET_ROOM_DBFS).
  * Other noises (--other-noises): mains hum at 10 dB 84.8 -> 90.9 %, brown noise 93.9 -> 92.4 %,
  * music 47.0 % both (see LEAST_TAKEN_OUT_DB). English (held-out voices): 10 dB 47.7 -> 65.9 %,
- * misheard accepted 0.9 -> 0 %. Spectral subtraction by sox (noisered) had cost more than it gave (see asr_tones.c): it takes away one
- * fixed noise profile, where this one follows the noise and spares the bands where the words are.
+ * misheard accepted 0.9 -> 0 %. Spectral subtraction by sox (noisered) had cost more than it gave
+ * (see asr_tones.c): it takes away one fixed noise profile, where this one follows the noise and
+ * spares the bands where the words are.
  * The decoder hears the cleaned sound; voicing and echo are measured on the sound as it came (the
  * suppressor takes an echo's tail for noise), and the words' level over the room counts what was
  * taken out (asr_decode.c).
