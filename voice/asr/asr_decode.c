@@ -321,8 +321,8 @@ static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const 
  * the noise suppressed (asr_denoise.c). They were part of the room: a hum notched out of the
  * silence around the words must not make it sound like a quiet room, whose answers are trusted
  * more (in hum at 10 dB, 4 of 132 answers were misheard and accepted before it was counted, none
- * after); nor must white noise, whose short words are then heard by one model alone ("un" taken
- * for "un peu" at 0.90, see short_in_noise). */
+ * after); nor must the noise suppressed, or a short word in white noise counts as said in a quiet
+ * room and is heard by one model alone (see short_in_noise). */
 static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double removed_power)
 {
     double in = 0, out = 0;
