@@ -73,6 +73,7 @@ static void keep_some_of(spx_int16_t *cleaned, const spx_int16_t *heard, size_t 
     }
 }
 
+/* A 10 ms frame's level, dB over one step of the samples (digital silence: 0). */
 static double frame_db(const int16_t *frame)
 {
     double e = 0;
@@ -80,100 +81,94 @@ static double frame_db(const int16_t *frame)
         e += (double)frame[k] * frame[k];
     return 10.0 * log10(e / FRAME + 1.0);
 }
+#define FULL_SCALE_DB 90.309 /* frame_db of full scale: frame_db - FULL_SCALE_DB is dBFS */
 
 typedef struct {
-    double heard, cleaned; /* a frame's level before and after, dB */
-} frame_levels;
+    double level; /* frame_db */
+    size_t at;    /* first sample */
+} frame_level;
 
 static int quieter_first(const void *a, const void *b)
 {
-    double x = ((const frame_levels *)a)->heard, y = ((const frame_levels *)b)->heard;
+    double x = ((const frame_level *)a)->level, y = ((const frame_level *)b)->level;
     return (x > y) - (x < y);
 }
 
-/* The room's level, dBFS: the level of the quietest tenth of the 10 ms frames (the words, a cough or
- * a door are louder). */
-static double room_dbfs(const int16_t *samples, size_t count)
+/* The first `frames` 10 ms frames of samples, quietest first; NULL when out of memory. */
+static frame_level *frames_by_level(const int16_t *samples, size_t frames)
 {
-    enum { LOWEST_DB = -120 };
-    size_t histogram[-LOWEST_DB + 1] = {0}, frames = 0;
-    for (size_t i = 0; i + FRAME <= count; i += FRAME) {
-        double e = 0;
-        for (size_t k = 0; k < FRAME; k++)
-            e += (double)samples[i + k] * samples[i + k];
-        double db = 10.0 * log10(e / FRAME / (32768.0 * 32768.0) + 1e-12);
-        int bin = db < LOWEST_DB ? 0 : db > 0 ? -LOWEST_DB : (int)db - LOWEST_DB;
-        histogram[bin]++;
-        frames++;
-    }
-    size_t seen = 0;
-    for (int bin = 0; bin <= -LOWEST_DB; bin++) {
-        seen += histogram[bin];
-        if (seen * 10 >= frames)
-            return bin + LOWEST_DB;
-    }
-    return 0;
+    frame_level *f = malloc(frames * sizeof *f);
+    if (!f)
+        return NULL;
+    for (size_t i = 0; i < frames; i++)
+        f[i] = (frame_level){frame_db(samples + i * FRAME), i * FRAME};
+    qsort(f, frames, sizeof *f, quieter_first);
+    return f;
 }
 
-/* How much quieter the room's quietest 30 % of frames (in the sound as heard) are after cleaning,
- * dB; 0 when out of memory (the sound is then left as it came). */
-static double room_taken_out_db(const int16_t *heard, const int16_t *cleaned, size_t count)
+/* How much quieter the room's quietest 30 % of frames (by_level, of the sound as heard) are in
+ * `cleaned`, dB. */
+static double room_taken_out_db(const frame_level *by_level, size_t frames, const int16_t *cleaned)
 {
-    size_t frames = count / FRAME, quiet = frames * 3 / 10 ? frames * 3 / 10 : 1;
-    frame_levels *f = malloc(frames * sizeof *f);
-    if (!f)
-        return 0;
-    for (size_t i = 0; i < frames; i++)
-        f[i] = (frame_levels){frame_db(heard + i * FRAME), frame_db(cleaned + i * FRAME)};
-    qsort(f, frames, sizeof *f, quieter_first);
+    size_t quiet = frames * 3 / 10 ? frames * 3 / 10 : 1;
     double taken = 0;
     for (size_t i = 0; i < quiet; i++)
-        taken += f[i].heard - f[i].cleaned;
-    free(f);
+        taken += by_level[i].level - frame_db(cleaned + by_level[i].at);
     return taken / (double)quiet;
 }
 
-int asr_denoise(int16_t *samples, size_t count)
+/* Runs the suppressor over heard twice, the first time to learn the room, the second writing
+ * clean (which holds a copy of heard). 0, or -1 when out of memory. */
+static int suppress(const int16_t *heard, int16_t *clean, size_t count)
 {
-    if (count < FRAME || room_dbfs(samples, count) < QUIET_ROOM_DBFS)
-        return 0;
-    int16_t *heard = malloc(count * sizeof *heard);
     SpeexPreprocessState *st = speex_preprocess_state_init(FRAME, ASR_RATE);
-    if (!st || !heard) {
-        free(heard);
-        if (st)
-            speex_preprocess_state_destroy(st);
+    if (!st)
         return -1;
-    }
-    memcpy(heard, samples, count * sizeof *heard);
-    int on = 1, off = 0, suppress = SUPPRESS_DB;
+    int on = 1, off = 0, suppress_db = SUPPRESS_DB;
     speex_preprocess_ctl(st, SPEEX_PREPROCESS_SET_DENOISE, &on);
-    speex_preprocess_ctl(st, SPEEX_PREPROCESS_SET_NOISE_SUPPRESS, &suppress);
+    speex_preprocess_ctl(st, SPEEX_PREPROCESS_SET_NOISE_SUPPRESS, &suppress_db);
     /* level and echo are measured on the audio and handled elsewhere (words_snr_db, asr_echo.c) */
     speex_preprocess_ctl(st, SPEEX_PREPROCESS_SET_AGC, &off);
     speex_preprocess_ctl(st, SPEEX_PREPROCESS_SET_DEREVERB, &off);
     spx_int16_t frame[FRAME];
     size_t whole = count - count % FRAME;
     for (size_t i = 0; i < whole; i += FRAME) {
-        memcpy(frame, samples + i, sizeof frame);
+        memcpy(frame, heard + i, sizeof frame);
         speex_preprocess_run(st, frame);
     }
     for (size_t i = 0; i < whole; i += FRAME) {
-        memcpy(frame, samples + i, sizeof frame);
-        speex_preprocess_run(st, samples + i);
-        keep_some_of(samples + i, frame, FRAME);
+        speex_preprocess_run(st, clean + i);
+        keep_some_of(clean + i, heard + i, FRAME);
     }
     if (whole < count) {
         /* the last few samples, completed with silence */
-        spx_int16_t cleaned[FRAME] = {0};
-        memcpy(cleaned, samples + whole, (count - whole) * sizeof *samples);
-        speex_preprocess_run(st, cleaned);
-        keep_some_of(cleaned, samples + whole, count - whole);
-        memcpy(samples + whole, cleaned, (count - whole) * sizeof *samples);
+        memset(frame, 0, sizeof frame);
+        memcpy(frame, heard + whole, (count - whole) * sizeof *heard);
+        speex_preprocess_run(st, frame);
+        keep_some_of(frame, heard + whole, count - whole);
+        memcpy(clean + whole, frame, (count - whole) * sizeof *clean);
     }
     speex_preprocess_state_destroy(st);
-    if (room_taken_out_db(heard, samples, count) < LEAST_TAKEN_OUT_DB)
-        memcpy(samples, heard, count * sizeof *heard);
-    free(heard);
     return 0;
+}
+
+int asr_denoise(const int16_t *heard, int16_t *clean, size_t count)
+{
+    memcpy(clean, heard, count * sizeof *clean);
+    size_t frames = count / FRAME;
+    if (frames == 0)
+        return 0;
+    frame_level *by_level = frames_by_level(heard, frames);
+    if (!by_level)
+        return -1;
+    /* the room's level: the quietest tenth of the frames (the words, a cough or a door are louder) */
+    double room_dbfs = by_level[(frames + 9) / 10 - 1].level - FULL_SCALE_DB;
+    int rc = 0;
+    if (room_dbfs >= QUIET_ROOM_DBFS) {
+        rc = suppress(heard, clean, count);
+        if (rc == 0 && room_taken_out_db(by_level, frames, clean) < LEAST_TAKEN_OUT_DB)
+            memcpy(clean, heard, count * sizeof *clean);
+    }
+    free(by_level);
+    return rc;
 }

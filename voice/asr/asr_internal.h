@@ -106,8 +106,9 @@ void asr_tones_learn(asr_tones *t, const int16_t *samples, size_t count);
  * samples[0]; returns how many, their frequencies (Hz) in hz[0..max-1]. */
 int asr_tones_remove(const asr_tones *t, int16_t *samples, size_t count, double *hz, int max);
 
-/* asr_denoise.c: suppresses the room's broadband noise in samples, in place, after learning it from
- * all of them. 0, or -1 when out of memory. */
-int asr_denoise(int16_t *samples, size_t count);
+/* asr_denoise.c: clean = heard with the room's broadband noise suppressed, after learning it from
+ * all of heard; clean = heard when the room is quiet or the noise is not steady. 0, or -1 when out
+ * of memory. */
+int asr_denoise(const int16_t *heard, int16_t *clean, size_t count);
 
 #endif

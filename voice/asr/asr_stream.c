@@ -150,8 +150,7 @@ static int recognize_heard(asr *a, asr_lang lang, asr_grammar g, const asr_tones
     }
     memcpy(heard, samples, count * sizeof *heard);
     int n_tones = asr_tones_remove(tones, heard, count, NULL, 0);
-    memcpy(clean, heard, count * sizeof *clean);
-    int rc = asr_denoise(clean, count);
+    int rc = asr_denoise(heard, clean, count);
     if (rc != 0)
         snprintf(err, err_len, "out of memory");
     size_t first, last;

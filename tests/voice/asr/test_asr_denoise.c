@@ -62,7 +62,7 @@ static void test_hiss_down_vowel_kept(void **state)
     memcpy(noisy.s, vowel.s, vowel.n * sizeof *vowel.s);
     test_signal_add_noise(&noisy, 0, 2000, 1500);
     int16_t *clean = copy_of(&noisy);
-    assert_int_equal(asr_denoise(clean, noisy.n), 0);
+    assert_int_equal(asr_denoise(noisy.s, clean, noisy.n), 0);
 
     double first_before = level_db(noisy.s, MS(200)), first_after = level_db(clean, MS(200));
     double rest_before = level_db(noisy.s + MS(1400), MS(600)), rest_after = level_db(clean + MS(1400), MS(600));
@@ -92,8 +92,9 @@ static void test_music_left_as_heard(void **state)
         test_signal_add(&music, i, 1500 * sin(2 * TEST_PI * hz * t) + 500 * sin(4 * TEST_PI * hz * t));
     }
     add_vowel(&music, 5000);
-    int16_t *out = copy_of(&music);
-    assert_int_equal(asr_denoise(out, music.n), 0);
+    int16_t *out = calloc(music.n, sizeof *out);
+    assert_non_null(out);
+    assert_int_equal(asr_denoise(music.s, out, music.n), 0);
     assert_memory_equal(out, music.s, music.n * sizeof *out);
     free(out);
     free(music.s);
@@ -104,18 +105,18 @@ static void test_music_left_as_heard(void **state)
 static void test_silence_and_odd_lengths(void **state)
 {
     (void)state;
-    int16_t silence[ASR_RATE / 2] = {0};
-    assert_int_equal(asr_denoise(silence, sizeof silence / sizeof silence[0]), 0);
+    static const int16_t silence[ASR_RATE / 2];
+    static int16_t silence_out[ASR_RATE / 2];
+    assert_int_equal(asr_denoise(silence, silence_out, sizeof silence / sizeof silence[0]), 0);
     for (size_t i = 0; i < sizeof silence / sizeof silence[0]; i++)
-        assert_int_equal(silence[i], 0);
+        assert_int_equal(silence_out[i], 0);
 
     int16_t short_buf[100];
     for (int i = 0; i < 100; i++)
         short_buf[i] = (int16_t)(i * 37 - 1800);
     int16_t kept[100];
-    memcpy(kept, short_buf, sizeof kept);
-    assert_int_equal(asr_denoise(short_buf, 100), 0);
-    assert_memory_equal(short_buf, kept, sizeof kept);
+    assert_int_equal(asr_denoise(short_buf, kept, 100), 0);
+    assert_memory_equal(kept, short_buf, sizeof kept);
 
     test_signal hiss;
     test_signal_init(&hiss, 1000, 3);
@@ -123,7 +124,7 @@ static void test_silence_and_odd_lengths(void **state)
     test_signal_add_noise(&hiss, 0, 1000, 1500);
     size_t odd = hiss.n - 77; /* 77 samples past the last whole hop */
     int16_t *clean = copy_of(&hiss);
-    assert_int_equal(asr_denoise(clean, odd), 0);
+    assert_int_equal(asr_denoise(hiss.s, clean, odd), 0);
     assert_true(level_db(hiss.s + odd - 77, 77) - level_db(clean + odd - 77, 77) >= 10.0);
     assert_memory_equal(clean + odd, hiss.s + odd, 77 * sizeof *clean); /* past count: untouched */
     free(clean);
