@@ -6,7 +6,7 @@
 #
 #   tools/acoustic/adapt.sh [--lang fr|en] [--jobs N] [--iterations N] [--voices "V..."]
 #                           [--noisy-sixths N] [--snr MIN-MAX] [--speed MIN-MAX]
-#                           [--base DIR --phones cmu|fr] WORKDIR OUTDIR
+#                           [--base DIR --phones cmu|fr] [--front-end BIN] WORKDIR OUTDIR
 #
 # --lang en adapts the US-English model to English as eSpeak's English voices speak it
 # (sentences-en.txt, answers-en.txt, pronunciations from the model's own dictionary by
@@ -21,12 +21,17 @@
 # writes the weights back in PocketSphinx's compact form. OUTDIR is a complete model directory
 # for `qlq-kiosk --asr-model` (and `qlq-recognize --hmm`).
 #
+# --front-end BIN (build/tools/acoustic/qlq-front-end) passes every utterance through the
+# recogniser's own front end before training: the noise the kiosk suppresses before it decodes is
+# suppressed in the training data too, so that the model learns speech as the decoder gets it.
+#
 # The voices of the benchmark's held-out set (tools/corpus/make-corpus.sh) and of its babble noise
 # are never used here, so bench/asr_run.sh's held-out column measures voices the model has not
 # heard. Needs: espeak-ng sox sphinxtrain sphinxbase-utils pocketsphinx-en-us python3.
 set -euo pipefail
 export SOX_OPTS="-V1 -R"
 jobs=2 iterations=2 noisy_sixths=3 snr_min=5 snr_span=16 speed_min=120 speed_span=80 phones=cmu lang=fr
+front_end=""
 base=${QLQ_BASE_MODEL:-/usr/share/pocketsphinx/model/en-us/en-us}
 voices="fr fr+m3 fr+f2 fr+m7 fr+f4 fr+Alex fr+Andy fr+adam fr+benjamin fr+boris fr+david fr+edward
 fr+gustave fr+michel fr+norbert fr+paul fr+robert fr+victor fr+max fr+Annie fr+anika fr+belinda
@@ -48,6 +53,7 @@ while [[ $# -gt 2 ]]; do
     --speed) speed_min=${2%-*}; speed_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # words/min, default 120-199
     --base) base=$2; shift 2 ;;
     --phones) phones=$2; shift 2 ;;
+    --front-end) front_end=$(realpath "$2"); shift 2 ;;
     --snr) snr_min=${2%-*}; snr_span=$((${2#*-} - ${2%-*} + 1)); shift 2 ;;  # e.g. 5-20 (default)
     *) echo "adapt: unknown option $1" >&2; exit 2 ;;
   esac
@@ -63,7 +69,7 @@ esac
 [[ -n $voices_given ]] && voices=$voices_given
 here=$(cd "$(dirname "$0")" && pwd)
 st=/usr/lib/sphinxtrain
-for t in espeak-ng sox sphinx_fe pocketsphinx_mdef_convert python3 "$st/bw" "$st/map_adapt" "$st/mk_s2sendump"; do
+for t in espeak-ng sox sphinx_fe pocketsphinx_mdef_convert python3 "$st/bw" "$st/map_adapt" "$st/mk_s2sendump" $front_end; do
   command -v "$t" >/dev/null || [[ -x $t ]] || { echo "adapt: $t not found" >&2; exit 1; }
 done
 mkdir -p "$work/wav" "$work/mfc" "$out"
@@ -131,10 +137,14 @@ synth_one() {
     mv "wav/$id.c.wav" "wav/$id.wav"
   fi
   rm -f "wav/$id.raw.wav"
+  if [[ -n $front_end ]]; then
+    "$front_end" "wav/$id.wav" "wav/$id.fe.wav" || { echo "adapt: the front end failed on $id" >&2; return 1; }
+    mv "wav/$id.fe.wav" "wav/$id.wav"
+  fi
   echo "$id"
 }
 export -f synth_one
-export noisy_sixths snr_min snr_span speed_min speed_span
+export noisy_sixths snr_min snr_span speed_min speed_span front_end
 make_jobs > jobs.tsv
 echo "adapt: synthesising $(wc -l < jobs.tsv) utterances with $jobs jobs" >&2
 tr '\t' '\037' < jobs.tsv | xargs -P "$jobs" -d '\n' -I{} bash -c 'IFS=$'"'"'\037'"'"' read -r n v t <<< "$1"; synth_one "$n" "$v" "$t" >/dev/null' _ {}

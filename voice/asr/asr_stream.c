@@ -316,3 +316,19 @@ int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *sam
     out->decode_ms = asr_now_ms() - t0;
     return rc;
 }
+
+int asr_clean_sound(const int16_t *heard, int16_t *clean, size_t count)
+{
+    asr_tones *tones = asr_tones_create();
+    int16_t *notched = malloc((count ? count : 1) * sizeof *notched);
+    int rc = -1;
+    if (tones && notched) {
+        memcpy(notched, heard, count * sizeof *notched);
+        asr_tones_learn(tones, notched, count);
+        asr_tones_remove(tones, notched, count, NULL, 0);
+        rc = asr_denoise(notched, clean, count);
+    }
+    free(notched);
+    asr_tones_free(tones);
+    return rc;
+}

@@ -137,6 +137,12 @@ const char *asr_second_model_dir(const asr *a, asr_lang lang);
 int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *samples, size_t count,
                   asr_result *out, char *err, size_t err_len);
 
+/* The sound a recording's words are decoded in: its steady tones notched out and the room's
+ * broadband noise suppressed, as asr_recognize does before it looks for the speech (a quiet room, or
+ * sound with no steady noise to take out, is copied as it came). For training acoustic models on
+ * what the recogniser hears (tools/acoustic/adapt.sh --front-end). Returns 0, or -1 out of memory. */
+int asr_clean_sound(const int16_t *heard, int16_t *clean, size_t count);
+
 /* ---- endpointing (pure signal processing, no decoder) ------------------------------------- */
 
 typedef struct {

@@ -131,12 +131,50 @@ static void test_silence_and_odd_lengths(void **state)
     free(hiss.s);
 }
 
+/* The recogniser's whole front end (asr_clean_sound, what adapt.sh --front-end trains on): mains
+ * hum (60 Hz and its third harmonic, clear of the vowel's) and hiss under the vowel both go, the
+ * vowel stays; digital silence comes out as it went in. */
+static void test_clean_sound_takes_hum_and_hiss(void **state)
+{
+    (void)state;
+    test_signal noisy, vowel;
+    test_signal_init(&noisy, 2000, 11);
+    test_signal_init(&vowel, 2000, 11);
+    assert_non_null(noisy.s);
+    assert_non_null(vowel.s);
+    add_vowel(&vowel, 5000);
+    memcpy(noisy.s, vowel.s, vowel.n * sizeof *vowel.s);
+    test_signal_add_tone(&noisy, 60, 2500, 0.3);
+    test_signal_add_tone(&noisy, 180, 1200, 1.1);
+    test_signal_add_noise(&noisy, 0, 2000, 800);
+    int16_t *clean = copy_of(&noisy);
+    assert_int_equal(asr_clean_sound(noisy.s, clean, noisy.n), 0);
+
+    size_t room = MS(1400), room_n = MS(600);
+    double before = level_db(noisy.s + room, room_n), after = level_db(clean + room, room_n);
+    size_t v0 = MS(VOWEL_FROM_MS + 50), vn = MS(VOWEL_TO_MS - VOWEL_FROM_MS - 100);
+    double vowel_alone = level_db(vowel.s + v0, vn), vowel_after = level_db(clean + v0, vn);
+    print_message("hum and hiss: room %.1f dB -> %.1f dB cleaned; vowel %.1f dB alone, %.1f dB cleaned\n",
+                  before, after, vowel_alone, vowel_after);
+    assert_true(before - after >= 28.0); /* the suppressor alone: 26 dB */
+    assert_true(fabs(vowel_after - vowel_alone) <= 3.0);
+
+    static const int16_t silence[ASR_RATE / 2];
+    static int16_t silence_out[ASR_RATE / 2];
+    assert_int_equal(asr_clean_sound(silence, silence_out, sizeof silence / sizeof silence[0]), 0);
+    assert_memory_equal(silence_out, silence, sizeof silence);
+    free(clean);
+    free(noisy.s);
+    free(vowel.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hiss_down_vowel_kept),
         cmocka_unit_test(test_music_left_as_heard),
         cmocka_unit_test(test_silence_and_odd_lengths),
+        cmocka_unit_test(test_clean_sound_takes_hum_and_hiss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
