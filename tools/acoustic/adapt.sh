@@ -59,7 +59,7 @@ while [[ $# -gt 2 ]]; do
   esac
 done
 [[ $# -eq 2 ]] || { echo "usage: adapt.sh [--jobs N] [--iterations N] WORKDIR OUTDIR" >&2; exit 2; }
-work=$1 out=$2
+work=$(realpath -m "$1") out=$(realpath -m "$2")  # absolute: the steps run inside WORKDIR
 case $lang in
   fr) babble_voices="fr+Mike fr+Lee fr+Demonic en+Annie en+Andy" ;;
   en) voices=$voices_en babble_voices="en+Mike en+Lee en+Demonic en-us+Annie fr+Andy"

@@ -47,9 +47,10 @@ typedef struct {
     int n_phones;         /* phones of those words, in the pronunciations the path took */
 } pass;
 
+/* Fillers, and the grammar's null transitions ("(NULL)": around the words of an answer) */
 static bool is_filler(const char *w)
 {
-    return w[0] == '<' || w[0] == '[' || w[0] == '+' || w[0] == '\0';
+    return w[0] == '<' || w[0] == '[' || w[0] == '+' || w[0] == '(' || w[0] == '\0';
 }
 
 static void append_word(char *buf, size_t len, const char *w)
@@ -209,13 +210,33 @@ static double span_score(const pass *p, int sf, int ef)
     return total;
 }
 
-static const asr_phrase *find_phrase(const asr_lang_data *ld, asr_grammar g, const char *words)
+/* The phrase of grammar g that says exactly words[0, len), or NULL. */
+static const asr_phrase *phrase_saying(const asr_lang_data *ld, asr_grammar g, const char *words, size_t len,
+                                       bool wrapped)
 {
     for (size_t i = 0; i < ld->n_phrases; i++) {
-        if ((ld->phrases[i].grammars & (1u << g)) && strcmp(ld->phrases[i].words, words) == 0)
-            return &ld->phrases[i];
+        const asr_phrase *p = &ld->phrases[i];
+        if (p->role == ASR_PHRASE_SAYS && (p->grammars & (1u << g)) && strlen(p->words) == len &&
+            strncmp(p->words, words, len) == 0 && (!wrapped || asr_phrase_wrappable(p)))
+            return p;
     }
     return NULL;
+}
+
+/* The phrase the grammar's best path said: the whole path, or the answer or decoy after the words
+ * said before it ("je dirais" assez). */
+static const asr_phrase *find_phrase(const asr_lang_data *ld, asr_grammar g, const char *words)
+{
+    size_t len = strlen(words);
+    const asr_phrase *p = phrase_saying(ld, g, words, len, false);
+    for (size_t i = 0; !p && i < ld->n_phrases; i++) {
+        const asr_phrase *before = &ld->phrases[i];
+        size_t n = strlen(before->words);
+        if (before->role == ASR_PHRASE_BEFORE && (before->grammars & (1u << g)) && n + 1 < len &&
+            strncmp(words, before->words, n) == 0 && words[n] == ' ')
+            p = phrase_saying(ld, g, words + n + 1, len - n - 1, true);
+    }
+    return p;
 }
 
 /* "un@fr petit@fr peu@fr" -> "un petit peu" */

@@ -6,14 +6,26 @@
 
 #include <pocketsphinx.h>
 
-enum { ASR_MAX_PHRASES = 96, ASR_PATH_MAX = 4096 };
+enum { ASR_MAX_PHRASES = 128, ASR_PATH_MAX = 4096 };
+
+/* What a line of the phrase list is: a phrase with its meaning, or words that may come before any
+ * answer or decoy of its grammars ("je dirais" assez), meaning nothing themselves. */
+typedef enum { ASR_PHRASE_SAYS, ASR_PHRASE_BEFORE } asr_phrase_role;
 
 typedef struct {
     char *words;        /* internal word ids separated by spaces ("un@fr peu@fr") */
-    asr_kind kind;
+    asr_phrase_role role;
+    asr_kind kind;      /* meaning of a phrase that says something (role ASR_PHRASE_SAYS) */
     int value;
     unsigned grammars;  /* bit (1u << asr_grammar) for each grammar the phrase belongs to */
 } asr_phrase;
+
+/* Answers and decoys may follow the words of ASR_PHRASE_BEFORE lines; commands, yes and no are said
+ * alone. */
+static inline bool asr_phrase_wrappable(const asr_phrase *p)
+{
+    return p->role == ASR_PHRASE_SAYS && (p->kind == ASR_ANSWER || p->kind == ASR_REJECT);
+}
 
 /* confidence = logistic(w_ratio * phone-loop ratio + w_margin * rival margin + w_snr * SNR + offset):
  * in babble a right answer loses more against the phone loop than in a quiet room; and the

@@ -98,13 +98,17 @@ static int parse_grammars(const char *s, unsigned *mask)
     return *mask ? 0 : -1;
 }
 
-static int parse_meaning(const char *s, asr_kind *kind, int *value)
+static int parse_meaning(const char *s, asr_phrase_role *role, asr_kind *kind, int *value)
 {
     static const struct { const char *name; asr_kind kind; } names[] = {
         {"repeat", ASR_REPEAT}, {"back", ASR_BACK}, {"dontknow", ASR_DONTKNOW},
         {"yes", ASR_YES},       {"no", ASR_NO},     {"reject", ASR_REJECT},
     };
     *value = 0;
+    *kind = ASR_REJECT;
+    *role = strcmp(s, "before") == 0 ? ASR_PHRASE_BEFORE : ASR_PHRASE_SAYS;
+    if (*role != ASR_PHRASE_SAYS)
+        return 0;
     if (s[0] >= '1' && s[0] <= '7' && s[1] == '\0') {
         *kind = ASR_ANSWER;
         *value = s[0] - '0';
@@ -151,7 +155,7 @@ static int phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_phrase *p, 
     char *rest = save ? skip_space(save) : NULL;
     char words[512];
     if (!grammars || !meaning || !rest || parse_grammars(grammars, &p->grammars) != 0 ||
-        parse_meaning(meaning, &p->kind, &p->value) != 0 ||
+        parse_meaning(meaning, &p->role, &p->kind, &p->value) != 0 ||
         phrase_words(ps, rest, lang, words, sizeof words, bad, bad_len) != 0)
         return -1;
     p->words = strdup(words);

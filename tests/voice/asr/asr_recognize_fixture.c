@@ -17,11 +17,15 @@
 #ifndef QLQ_PHRASINGS
 #error QLQ_PHRASINGS must name tools/corpus/phrasings-fr.tsv
 #endif
+#ifndef QLQ_HEDGED
+#error QLQ_HEDGED must name tools/corpus/phrasings-hedged-fr.tsv
+#endif
 
-static int read_manifest(fixture *f, bool phrasings)
+/* The manifest of the corpus in subfolder `sub` ("", "phrasings/" or "hedged/"). */
+static int read_manifest(fixture *f, const char *sub)
 {
     char path[600], line[512];
-    snprintf(path, sizeof path, "%s/%smanifest.tsv", f->dir, phrasings ? "phrasings/" : "");
+    snprintf(path, sizeof path, "%s/%smanifest.tsv", f->dir, sub);
     FILE *m = fopen(path, "r");
     if (!m)
         return -1;
@@ -34,7 +38,9 @@ static int read_manifest(fixture *f, bool phrasings)
             snprintf(it->scale, sizeof it->scale, "%s", row.scale);
             snprintf(it->cond, sizeof it->cond, "%s", row.cond);
             snprintf(it->text, sizeof it->text, "%s", row.text);
-            it->phrasing = phrasings;
+            snprintf(it->sub, sizeof it->sub, "%s", sub);
+            it->phrasing = sub[0] != '\0';
+            it->hedged = strcmp(sub, "hedged/") == 0;
             f->n++;
         }
     }
@@ -98,7 +104,7 @@ asr_result changed_file(fixture *f, const item *it, const char *prefix)
 int decode(fixture *f, size_t i, asr_result *r)
 {
     char name[96];
-    snprintf(name, sizeof name, "%s%s", f->items[i].phrasing ? "phrasings/" : "", f->items[i].file);
+    snprintf(name, sizeof name, "%s%s", f->items[i].sub, f->items[i].file);
     return recognize_file(f, name, asr_test_grammar(f->items[i].scale), r);
 }
 
@@ -117,11 +123,15 @@ int fixture_setup(void **state)
     if (!f || !(f->dir = asr_test_tmpdir()))
         return -1;
     if (asr_test_sh("'%s' --small --sets heldout --voices '%s' '%s' >/dev/null 2>&1", QLQ_CORPUS_SCRIPT,
-                    HELD_OUT_VOICE, f->dir) != 0 || read_manifest(f, false) != 0 || f->n < 30)
+                    HELD_OUT_VOICE, f->dir) != 0 || read_manifest(f, "") != 0 || f->n < 30)
         return -1;
     if (asr_test_sh("'%s' --small --sets heldout --voices '%s' --phrases '%s' --no-nonspeech '%s/phrasings' >/dev/null 2>&1",
                     QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, QLQ_PHRASINGS, f->dir) != 0 ||
-        read_manifest(f, true) != 0 || mark_listed(f) != 0)
+        read_manifest(f, "phrasings/") != 0 || mark_listed(f) != 0)
+        return -1;
+    if (asr_test_sh("'%s' --small --sets heldout --voices '%s' --phrases '%s' --no-nonspeech '%s/hedged' >/dev/null 2>&1",
+                    QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, QLQ_HEDGED, f->dir) != 0 ||
+        read_manifest(f, "hedged/") != 0)
         return -1;
     f->a = asr_test_create();
     if (!f->a || decode_all(f) != 0)

@@ -13,7 +13,9 @@
 
 typedef struct {
     char file[64], expected[16], scale[8], cond[16], text[96];
-    bool phrasing; /* from phrasings-fr.tsv, in the "phrasings" subfolder */
+    char sub[16];  /* subfolder of its corpus: "", "phrasings/" or "hedged/" */
+    bool phrasing; /* from phrasings-fr.tsv or phrasings-hedged-fr.tsv, in a subfolder */
+    bool hedged;   /* from phrasings-hedged-fr.tsv: answers wrapped in other words, and hedges */
     bool listed;   /* a phrasing the kiosk's grammar (fr.phrases) lists as an answer or command */
     asr_result r;
 } item;
@@ -21,7 +23,7 @@ typedef struct {
 typedef struct {
     char *dir;
     asr *a;
-    item items[128];
+    item items[160];
     size_t n;
 } fixture;
 

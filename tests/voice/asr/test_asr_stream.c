@@ -338,6 +338,16 @@ static void test_bad_configuration(void **state)
     assert_non_null(strstr(err, "fr.phrases:3"));
     assert_non_null(strstr(err, "peut-etre"));
 
+    /* words said before an answer, one of them missing from the lexicon; then an unknown role */
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n4 before je dirais\\n4 3 oui\\n' > fr.phrases",
+                                 f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.phrases:2"));
+    assert_non_null(strstr(err, "je"));
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n4 around non\\n' > fr.phrases", f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.phrases:2: expected GRAMMARS MEANING"));
+
     /* a phone the model does not have */
     assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf 'oui W IY\\nnon N OW Q\\n' > fr.dict", f->dir), 0);
     assert_null(asr_create(&bad, err, sizeof err));
