@@ -40,6 +40,17 @@ static void add_vowel(test_signal *g, double amp)
     }
 }
 
+/* Two seconds with the vowel alone, and a copy of it (`noisy`) for the test to add its noise to. */
+static void vowel_alone_and_copy(test_signal *vowel, test_signal *noisy, uint32_t seed)
+{
+    test_signal_init(noisy, 2000, seed);
+    test_signal_init(vowel, 2000, seed);
+    assert_non_null(noisy->s);
+    assert_non_null(vowel->s);
+    add_vowel(vowel, 5000);
+    memcpy(noisy->s, vowel->s, vowel->n * sizeof *vowel->s);
+}
+
 static int16_t *copy_of(const test_signal *g)
 {
     int16_t *c = malloc(g->n * sizeof *c);
@@ -54,12 +65,7 @@ static void test_hiss_down_vowel_kept(void **state)
 {
     (void)state;
     test_signal noisy, vowel;
-    test_signal_init(&noisy, 2000, 7);
-    test_signal_init(&vowel, 2000, 7);
-    assert_non_null(noisy.s);
-    assert_non_null(vowel.s);
-    add_vowel(&vowel, 5000);
-    memcpy(noisy.s, vowel.s, vowel.n * sizeof *vowel.s);
+    vowel_alone_and_copy(&vowel, &noisy, 7);
     test_signal_add_noise(&noisy, 0, 2000, 1500);
     int16_t *clean = copy_of(&noisy);
     assert_int_equal(asr_denoise(noisy.s, clean, noisy.n), 0);
@@ -138,12 +144,7 @@ static void test_clean_sound_takes_hum_and_hiss(void **state)
 {
     (void)state;
     test_signal noisy, vowel;
-    test_signal_init(&noisy, 2000, 11);
-    test_signal_init(&vowel, 2000, 11);
-    assert_non_null(noisy.s);
-    assert_non_null(vowel.s);
-    add_vowel(&vowel, 5000);
-    memcpy(noisy.s, vowel.s, vowel.n * sizeof *vowel.s);
+    vowel_alone_and_copy(&vowel, &noisy, 11);
     test_signal_add_tone(&noisy, 60, 2500, 0.3);
     test_signal_add_tone(&noisy, 180, 1200, 1.1);
     test_signal_add_noise(&noisy, 0, 2000, 800);
