@@ -24,6 +24,9 @@
 # --front-end BIN (build/tools/acoustic/qlq-front-end) passes every utterance through the
 # recogniser's own front end before training: the noise the kiosk suppresses before it decodes is
 # suppressed in the training data too, so that the model learns speech as the decoder gets it.
+# Measured once (model-fr rebuilt so, alone, held-out voices, same calibration): it heard no more
+# than the shipped model, which learnt the noise as it comes (right phrase heard, before any
+# rejection: babble at 10 dB 64.5 -> 59.8 %, white noise 92.7 -> 89.3 %, clean 98.1 -> 98.5 %).
 #
 # The voices of the benchmark's held-out set (tools/corpus/make-corpus.sh) and of its babble noise
 # are never used here, so bench/asr_run.sh's held-out column measures voices the model has not
