@@ -47,10 +47,9 @@ typedef struct {
     int n_phones;         /* phones of those words, in the pronunciations the path took */
 } pass;
 
-/* Fillers, and the grammar's null transitions ("(NULL)": around the words of an answer) */
 static bool is_filler(const char *w)
 {
-    return w[0] == '<' || w[0] == '[' || w[0] == '+' || w[0] == '(' || w[0] == '\0';
+    return w[0] == '<' || w[0] == '[' || w[0] == '+' || w[0] == '\0';
 }
 
 static void append_word(char *buf, size_t len, const char *w)

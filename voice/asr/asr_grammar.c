@@ -89,7 +89,7 @@ static int32 log_prob(logmath_t *lmath, float32 lw, double p)
 static int build_one(ps_decoder_t *ps, asr_grammar g, int without, const asr_lang_data *ld, const char *name,
                      char *err, size_t err_len)
 {
-    size_t n_phrases = 0, n_wrappable = 0, n_before = 0, n_states = 3;
+    size_t n_phrases = 0, n_wrappable = 0, n_before = 0, n_states = 2;
     for (size_t i = 0; i < ld->n_phrases; i++) {
         const asr_phrase *p = &ld->phrases[i];
         bool taken = take(p, g, without);
@@ -105,6 +105,7 @@ static int build_one(ps_decoder_t *ps, asr_grammar g, int without, const asr_lan
     }
     if (n_wrappable == 0)
         n_before = 0;
+    n_states += n_before ? 1 : 0; /* the state the words said before an answer lead to */
     logmath_t *lmath = ps_get_logmath(ps);
     float32 lw = (float32)cmd_ln_float32_r(ps_get_config(ps), "-lw");
     fsg_model_t *fsg = fsg_model_init(name, lmath, lw, (int32)n_states);

@@ -131,6 +131,15 @@ static double removed_power(const int16_t *samples, const int16_t *clean, size_t
     return n ? sum / (double)n : 0.0;
 }
 
+/* samples[0, count) with the tones notched out, into `heard`, and the room's noise suppressed from
+ * that, into `clean`. The number of tones removed, or -1 out of memory. */
+static int clean_heard(const asr_tones *tones, const int16_t *samples, int16_t *heard, int16_t *clean, size_t count)
+{
+    memcpy(heard, samples, count * sizeof *heard);
+    int n_tones = asr_tones_remove(tones, heard, count, NULL, 0);
+    return asr_denoise(heard, clean, count) == 0 ? n_tones : -1;
+}
+
 /* Recognises what was heard in samples[0, count): the tones heard so far are notched out (the
  * filters start at samples[0], ahead of the words, so that they have settled by then), the room's
  * noise is suppressed, the speech is found in what is left and decoded with its padding. Found in
@@ -148,9 +157,8 @@ static int recognize_heard(asr *a, asr_lang lang, asr_grammar g, const asr_tones
         snprintf(err, err_len, "out of memory");
         return -1;
     }
-    memcpy(heard, samples, count * sizeof *heard);
-    int n_tones = asr_tones_remove(tones, heard, count, NULL, 0);
-    int rc = asr_denoise(heard, clean, count);
+    int n_tones = clean_heard(tones, samples, heard, clean, count);
+    int rc = n_tones < 0 ? -1 : 0;
     if (rc != 0)
         snprintf(err, err_len, "out of memory");
     size_t first, last;
@@ -323,10 +331,8 @@ int asr_clean_sound(const int16_t *heard, int16_t *clean, size_t count)
     int16_t *notched = malloc((count ? count : 1) * sizeof *notched);
     int rc = -1;
     if (tones && notched) {
-        memcpy(notched, heard, count * sizeof *notched);
-        asr_tones_learn(tones, notched, count);
-        asr_tones_remove(tones, notched, count, NULL, 0);
-        rc = asr_denoise(notched, clean, count);
+        asr_tones_learn(tones, heard, count);
+        rc = clean_heard(tones, heard, notched, clean, count) < 0 ? -1 : 0;
     }
     free(notched);
     asr_tones_free(tones);
