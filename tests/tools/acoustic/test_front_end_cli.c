@@ -9,20 +9,20 @@
 #include <cmocka.h>
 
 #include "asr_test_signal.h"
+#include "asr_test_util.h"
 #include "qlq_audio.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #ifndef QLQ_FRONT_END_BIN
 #error "QLQ_FRONT_END_BIN must name the qlq-front-end binary"
 #endif
 
-static char dir[] = "/tmp/qlq-front-end-XXXXXX";
+static char *dir; /* asr_test_tmpdir */
 
 static const char *in_dir(const char *name)
 {
@@ -36,18 +36,12 @@ static const char *in_dir(const char *name)
 /* Runs the binary with args (a shell fragment of paths in dir); its exit status. */
 static int run(const char *args)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s 2>stderr.txt", dir, QLQ_FRONT_END_BIN, args);
-    int status = system(cmd);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return asr_test_sh("cd '%s' && '%s' %s 2>stderr.txt", dir, QLQ_FRONT_END_BIN, args);
 }
 
 static double level_db(const int16_t *s, size_t n)
 {
-    double e = 0;
-    for (size_t i = 0; i < n; i++)
-        e += (double)s[i] * s[i];
-    return 10 * log10(e / (double)n + 1e-9);
+    return audio_measure(s, n).rms_dbfs;
 }
 
 /* Two seconds of hiss with a 150 Hz voice in the middle. */
@@ -117,15 +111,14 @@ static void test_usage(void **state)
 static int setup(void **state)
 {
     (void)state;
-    return mkdtemp(dir) ? 0 : -1;
+    return (dir = asr_test_tmpdir()) ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    asr_test_rmdir(dir);
+    return 0;
 }
 
 int main(void)

@@ -11,6 +11,7 @@
 
 #include "asr_internal.h"
 #include "asr_test_signal.h"
+#include "qlq_audio.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -19,12 +20,10 @@
 
 enum { VOWEL_FROM_MS = 800, VOWEL_TO_MS = 1200 };
 
+/* the audio module's level meter, dBFS */
 static double level_db(const int16_t *s, size_t n)
 {
-    double e = 0;
-    for (size_t i = 0; i < n; i++)
-        e += (double)s[i] * s[i];
-    return 10 * log10(e / (double)n + 1e-9);
+    return audio_measure(s, n).rms_dbfs;
 }
 
 /* A 150 Hz voice with its first ten harmonics, faded in and out over 20 ms. */
