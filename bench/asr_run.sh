@@ -4,13 +4,15 @@
 # US-English language model, tuning and held-out voices side by side.
 #
 #   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
-#                    [--slow|--phrasings|--hedged|--other-voices|--other-noises|--soft|--reverb] [--no-baseline]
+#                    [--slow|--phrasings|--hedged|--confirmations|--other-voices|--other-noises|--soft|--reverb] [--no-baseline]
 #                    [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
 # --phrasings: another corpus, other ways patients answer (tools/corpus/phrasings-LANG.tsv), with noise.
 # --hedged: another corpus, answers wrapped in the words people put around them ("je dirais assez",
 #   "six sur sept") and hedges that are no answer (tools/corpus/phrasings-hedged-LANG.tsv), with noise.
+# --confirmations: another corpus, how patients confirm or refuse an answer read back to them ("c'est
+#   pas ça", "tout à fait") and a few more ways of answering (tools/corpus/phrasings-confirm-LANG.tsv).
 # --other-voices: the phrases said by eSpeak variants that neither the benchmark nor the model
 #   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
 # --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
@@ -24,7 +26,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 hedged=0 other_voices=0 other_noises=0 soft=0 reverb=0
+lang=fr slow=0 phrasings=0 hedged=0 confirmations=0 other_voices=0 other_noises=0 soft=0 reverb=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -32,6 +34,7 @@ while [[ $# -gt 0 ]]; do
     --slow) slow=1; shift ;;
     --phrasings) phrasings=1; shift ;;
     --hedged) hedged=1; shift ;;
+    --confirmations) confirmations=1; shift ;;
     --other-voices) other_voices=1; shift ;;
     --other-noises) other_noises=1; shift ;;
     --soft) soft=1; shift ;;
@@ -46,6 +49,8 @@ corpus="$build/asr-corpus/$lang" corpus_opts=() phrases="$src/tools/corpus/phras
 ((phrasings)) && phrases="$src/tools/corpus/phrasings-$lang.tsv" corpus="$build/asr-corpus/$lang-phrasings" \
   corpus_opts=(--phrases "$phrases" --no-nonspeech)
 ((hedged)) && phrases="$src/tools/corpus/phrasings-hedged-$lang.tsv" corpus="$build/asr-corpus/$lang-hedged" \
+  corpus_opts=(--phrases "$phrases" --no-nonspeech)
+((confirmations)) && phrases="$src/tools/corpus/phrasings-confirm-$lang.tsv" corpus="$build/asr-corpus/$lang-confirm" \
   corpus_opts=(--phrases "$phrases" --no-nonspeech)
 other_voices_fr="fr+Diogo fr+Hugo fr+Jacky fr+Marco fr+caleb fr+croak fr+grandpa fr+john fr+quincy fr+travis fr-be+whisper fr-ch+zac"
 # English: the same variants, none used by the benchmark or to adapt assets/voice/model-en, on US, RP and

@@ -416,7 +416,9 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
         (span_score(gram, gram->word_sf, gram->word_ef) - span_score(loop, gram->word_sf, gram->word_ef)) / frames;
     out->rival_margin = RIVAL_MARGIN_FLOOR;
     double sure_logit = sure_at < ASR_ALWAYS_MEASURE_RIVAL ? log(sure_at / (1.0 - sure_at)) : INFINITY;
-    if (evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
+    /* an answer both models must hear goes into the fusion with this model's exact confidence */
+    bool both_hear = ld->agree[g] >> asr_meaning_index((*p)->kind, (*p)->value) & 1u;
+    if (!both_hear && evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
         return 0;
     return rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin);
 }
@@ -514,6 +516,12 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree,
      * again, 2 right) for 3 right answers asked again; phrasings 3 misheard fewer, none lost; other
      * noises, no decision changed; the second model is asked on 3-6 % more of the noisy files. */
     bool short_in_noise = out->snr_db < NOISY_SNR_DB && out->phones <= NOISY_SHORT_PHONES;
+    /* Answers the first model confuses while sure of them (the phrase file's "agree" lines: "cinq"
+     * and "sept", told apart by a nasal vowel its phones lack) are taken only when the second model
+     * hears the same. */
+    if (!decoy && out->heard_kind != ASR_REJECT &&
+        (ld->agree[g] >> asr_meaning_index(out->heard_kind, out->heard_value) & 1u))
+        must_agree = true;
     bool unsure = !decoy && (must_agree || short_in_noise || out->heard_kind == ASR_REJECT ||
                              out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {

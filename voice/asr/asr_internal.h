@@ -6,7 +6,7 @@
 
 #include <pocketsphinx.h>
 
-enum { ASR_MAX_PHRASES = 128, ASR_PATH_MAX = 4096 };
+enum { ASR_MAX_PHRASES = 256, ASR_PATH_MAX = 4096 };
 
 /* What a line of the phrase list is: a phrase with its meaning, or words that may come before any
  * answer or decoy of its grammars ("je dirais" assez), meaning nothing themselves. */
@@ -56,6 +56,9 @@ typedef struct {
     int n_models;
     asr_phrase phrases[ASR_MAX_PHRASES];
     size_t n_phrases;
+    /* per grammar, the meanings (bit asr_meaning_index) the first model alone may not decide: the
+     * phrase file's "agree" lines (both models must hear them, see asr_decode.c) */
+    unsigned agree[ASR_GRAMMAR_COUNT];
     bool ready;         /* lexicon and grammars loaded */
     char why[256];      /* why not ready, for the error of asr_recognize */
 } asr_lang_data;

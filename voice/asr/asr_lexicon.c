@@ -147,19 +147,46 @@ static int phrase_words(ps_decoder_t *ps, char *text, asr_lang lang, char *out, 
     return used ? 0 : -1;
 }
 
-static int phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_phrase *p, char *bad, size_t bad_len)
+/* "GRAMMARS agree MEANING...": answers of those meanings, on those grammars, are taken only when both
+ * models hear them. */
+static int agree_line(unsigned grammars, char *meanings, asr_lang_data *ld)
+{
+    unsigned mask = 0;
+    for (char *save = NULL, *m = strtok_r(meanings, " \t", &save); m; m = strtok_r(NULL, " \t", &save)) {
+        asr_phrase_role role;
+        asr_kind kind;
+        int value;
+        if (parse_meaning(m, &role, &kind, &value) != 0 || role != ASR_PHRASE_SAYS || kind == ASR_REJECT)
+            return -1;
+        mask |= 1u << asr_meaning_index(kind, value);
+    }
+    if (!mask)
+        return -1;
+    for (int g = 0; g < ASR_GRAMMAR_COUNT; g++)
+        if (grammars & (1u << g))
+            ld->agree[g] |= mask;
+    return 0;
+}
+
+/* One line: a phrase (stored in *p, returns 1), an "agree" line (stored in ld, returns 0); -3 for a
+ * wrong "agree" line, -1 for any other wrong line. */
+static int phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_lang_data *ld, asr_phrase *p, char *bad,
+                       size_t bad_len)
 {
     char *save = NULL;
     char *grammars = strtok_r(s, " \t", &save);
     char *meaning = strtok_r(NULL, " \t", &save);
     char *rest = save ? skip_space(save) : NULL;
     char words[512];
-    if (!grammars || !meaning || !rest || parse_grammars(grammars, &p->grammars) != 0 ||
-        parse_meaning(meaning, &p->role, &p->kind, &p->value) != 0 ||
+    if (!grammars || !meaning || !rest || parse_grammars(grammars, &p->grammars) != 0)
+        return -1;
+    if (strcmp(meaning, "agree") == 0)
+        return agree_line(p->grammars, rest, ld) == 0 ? 0 : -3;
+    if (parse_meaning(meaning, &p->role, &p->kind, &p->value) != 0 ||
         phrase_words(ps, rest, lang, words, sizeof words, bad, bad_len) != 0)
         return -1;
     p->words = strdup(words);
-    return p->words ? 0 : -1;
+    return p->words ? 1 : -1;
 }
 
 int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang_data *ld,
@@ -179,15 +206,21 @@ int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang
         if (comment_line(s))
             continue;
         char bad[64] = "";
-        if (ld->n_phrases == ASR_MAX_PHRASES) {
+        int got = ld->n_phrases == ASR_MAX_PHRASES ? -2
+                                                   : phrase_line(ps, s, lang, ld, &ld->phrases[ld->n_phrases], bad,
+                                                                 sizeof bad);
+        if (got == -2) {
             snprintf(err, err_len, "%s:%d: more than %d phrases", path, lineno, ASR_MAX_PHRASES);
             rc = -1;
-        } else if (phrase_line(ps, s, lang, &ld->phrases[ld->n_phrases], bad, sizeof bad) != 0) {
+        } else if (got == -3) {
+            snprintf(err, err_len, "%s:%d: expected GRAMMARS agree MEANING... (answers or commands)", path, lineno);
+            rc = -1;
+        } else if (got < 0) {
             snprintf(err, err_len, "%s:%d: %s%s%s", path, lineno,
                      bad[0] ? "word not in the lexicon: " : "expected GRAMMARS MEANING WORDS...", bad, "");
             rc = -1;
         } else {
-            ld->n_phrases++;
+            ld->n_phrases += (size_t)got;
         }
     }
     fclose(f);
@@ -199,6 +232,7 @@ void asr_phrases_free(asr_lang_data *ld)
     for (size_t i = 0; i < ld->n_phrases; i++)
         free(ld->phrases[i].words);
     ld->n_phrases = 0;
+    memset(ld->agree, 0, sizeof ld->agree);
 }
 
 int asr_phrases_check(ps_decoder_t *ps, const asr_lang_data *ld, const char *lexicon, char *err, size_t err_len)

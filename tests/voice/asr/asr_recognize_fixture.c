@@ -20,8 +20,11 @@
 #ifndef QLQ_HEDGED
 #error QLQ_HEDGED must name tools/corpus/phrasings-hedged-fr.tsv
 #endif
+#ifndef QLQ_CONFIRM
+#error QLQ_CONFIRM must name tools/corpus/phrasings-confirm-fr.tsv
+#endif
 
-/* The manifest of the corpus in subfolder `sub` ("", "phrasings/" or "hedged/"). */
+/* The manifest of the corpus in subfolder `sub` ("", "phrasings/", "hedged/" or "confirm/"). */
 static int read_manifest(fixture *f, const char *sub)
 {
     char path[600], line[512];
@@ -41,6 +44,7 @@ static int read_manifest(fixture *f, const char *sub)
             snprintf(it->sub, sizeof it->sub, "%s", sub);
             it->phrasing = sub[0] != '\0';
             it->hedged = strcmp(sub, "hedged/") == 0;
+            it->confirm = strcmp(sub, "confirm/") == 0;
             f->n++;
         }
     }
@@ -129,10 +133,15 @@ int fixture_setup(void **state)
                     QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, QLQ_PHRASINGS, f->dir) != 0 ||
         read_manifest(f, "phrasings/") != 0 || mark_listed(f) != 0)
         return -1;
-    if (asr_test_sh("'%s' --small --sets heldout --voices '%s' --phrases '%s' --no-nonspeech '%s/hedged' >/dev/null 2>&1",
-                    QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, QLQ_HEDGED, f->dir) != 0 ||
-        read_manifest(f, "hedged/") != 0)
-        return -1;
+    static const struct { const char *phrases, *sub; } more[] = {{QLQ_HEDGED, "hedged"}, {QLQ_CONFIRM, "confirm"}};
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        char sub[32];
+        snprintf(sub, sizeof sub, "%s/", more[i].sub);
+        if (asr_test_sh("'%s' --small --sets heldout --voices '%s' --phrases '%s' --no-nonspeech '%s/%s' >/dev/null 2>&1",
+                        QLQ_CORPUS_SCRIPT, HELD_OUT_VOICE, more[i].phrases, f->dir, more[i].sub) != 0 ||
+            read_manifest(f, sub) != 0)
+            return -1;
+    }
     f->a = asr_test_create();
     if (!f->a || decode_all(f) != 0)
         return -1;

@@ -13,9 +13,10 @@
 
 typedef struct {
     char file[64], expected[16], scale[8], cond[16], text[96];
-    char sub[16];  /* subfolder of its corpus: "", "phrasings/" or "hedged/" */
-    bool phrasing; /* from phrasings-fr.tsv or phrasings-hedged-fr.tsv, in a subfolder */
+    char sub[16];  /* subfolder of its corpus: "", "phrasings/", "hedged/" or "confirm/" */
+    bool phrasing; /* from one of the phrasings-*fr.tsv files, in a subfolder */
     bool hedged;   /* from phrasings-hedged-fr.tsv: answers wrapped in other words, and hedges */
+    bool confirm;  /* from phrasings-confirm-fr.tsv: confirmations, refusals, more ways of answering */
     bool listed;   /* a phrasing the kiosk's grammar (fr.phrases) lists as an answer or command */
     asr_result r;
 } item;
@@ -23,7 +24,7 @@ typedef struct {
 typedef struct {
     char *dir;
     asr *a;
-    item items[160];
+    item items[256];
     size_t n;
 } fixture;
 

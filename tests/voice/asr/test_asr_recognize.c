@@ -99,7 +99,7 @@ static void test_other_phrasings(void **state)
     int n = 0, right = 0, wrong = 0, listed = 0, listed_right = 0;
     for (size_t i = 0; i < f->n; i++) {
         const item *it = &f->items[i];
-        if (!it->phrasing || it->hedged)
+        if (!it->phrasing || it->hedged || it->confirm)
             continue;
         const char *got = asr_kind_name(it->r.kind, it->r.value);
         bool is_listed = in_grammar(it) && it->listed;
@@ -119,32 +119,70 @@ static void test_other_phrasings(void **state)
     assert_int_equal(wrong, 0);
 }
 
+/* What a subcorpus's files gave: answers (and commands) right, hedges or other non-answers, and
+ * anything taken for what was not said; each mistake is printed. */
+typedef struct {
+    int answers, right, others, wrong;
+} tally;
+
+static tally tally_of(const fixture *f, bool (*member)(const item *))
+{
+    tally t = {0};
+    for (size_t i = 0; i < f->n; i++) {
+        const item *it = &f->items[i];
+        if (!member(it))
+            continue;
+        const char *got = asr_kind_name(it->r.kind, it->r.value);
+        bool is_answer = in_grammar(it);
+        t.answers += is_answer;
+        t.others += !is_answer;
+        t.right += is_answer && strcmp(got, it->expected) == 0;
+        t.wrong += strcmp(got, it->expected) != 0 && it->r.kind != ASR_REJECT;
+        if (strcmp(got, it->expected) != 0)
+            print_message("  '%s' (scale %s): %s, heard '%s' conf %.2f\n", it->text, it->scale, got,
+                          it->r.transcript, it->r.confidence);
+    }
+    return t;
+}
+
+static bool is_hedged(const item *it)
+{
+    return it->hedged;
+}
+
+static bool is_confirmation(const item *it)
+{
+    return it->confirm;
+}
+
 /* Answers wrapped in the words people put around them ("je dirais pas du tout", "c'est deux", "six sur
  * sept") are understood: before fr.phrases listed those words, "c'est deux" on the 7-point scale was
  * heard "sept" and "je dirais pas du tout" "je ne sais pas", both accepted. Hedges that are no answer
  * ("je dirais pas beaucoup", "entre quatre et cinq") are never taken for one. */
 static void test_hedged_answers(void **state)
 {
-    fixture *f = *state;
-    int answers = 0, right = 0, wrong = 0, hedges = 0;
-    for (size_t i = 0; i < f->n; i++) {
-        const item *it = &f->items[i];
-        if (!it->hedged)
-            continue;
-        const char *got = asr_kind_name(it->r.kind, it->r.value);
-        bool is_answer = strcmp(it->expected, "reject") != 0;
-        answers += is_answer;
-        hedges += !is_answer;
-        right += is_answer && strcmp(got, it->expected) == 0;
-        wrong += strcmp(got, it->expected) != 0 && it->r.kind != ASR_REJECT;
-        if (strcmp(got, it->expected) != 0)
-            print_message("  '%s' (scale %s): %s, heard '%s' conf %.2f\n", it->text, it->scale, got,
-                          it->r.transcript, it->r.confidence);
-    }
-    print_message("hedged answers: %d/%d right, %d hedges, %d wrong accepted\n", right, answers, hedges, wrong);
-    assert_true(answers >= 20 && hedges >= 5);
-    assert_true(right * 100 >= answers * ASR_TEST_FLOOR_PERCENT);
-    assert_int_equal(wrong, 0);
+    tally t = tally_of(*state, is_hedged);
+    print_message("hedged answers: %d/%d right, %d hedges, %d wrong accepted\n", t.right, t.answers, t.others,
+                  t.wrong);
+    assert_true(t.answers >= 20 && t.others >= 5);
+    assert_true(t.right * 100 >= t.answers * ASR_TEST_FLOOR_PERCENT);
+    assert_int_equal(t.wrong, 0);
+}
+
+/* An answer read back is confirmed or refused in many words ("tout à fait", "c'est pas ça",
+ * "absolument pas"), and a few more ways of answering ("jamais", "le cinq"): all understood, none
+ * taken for what was not said. Before fr.phrases listed them, "c'est pas ça" was heard "c'est ça" and
+ * taken for yes (the misheard answer stored) and "je ne suis pas sûr" for "je ne sais pas". */
+static void test_confirmations(void **state)
+{
+    tally t = tally_of(*state, is_confirmation);
+    print_message("confirmations and more answers: %d/%d right, %d not answers, %d wrong accepted\n", t.right,
+                  t.answers, t.others, t.wrong);
+    assert_true(t.answers >= 20 && t.others >= 3);
+    assert_true(t.right * 100 >= t.answers * ASR_TEST_FLOOR_PERCENT);
+    assert_int_equal(t.wrong, 0);
+    const item *refused = find(*state, "c'est pas ça", "yesno");
+    assert_int_equal(refused->r.kind, ASR_NO);
 }
 
 /* The second model is asked exactly when the first is unsure of an answer or a command, or heard
@@ -264,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_out_of_grammar_rejected),
         cmocka_unit_test(test_other_phrasings),
         cmocka_unit_test(test_hedged_answers),
+        cmocka_unit_test(test_confirmations),
         cmocka_unit_test(test_confidence_separates),
         cmocka_unit_test(test_second_opinion),
         cmocka_unit_test(test_decision_independent_of_history),

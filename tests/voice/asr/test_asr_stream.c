@@ -347,6 +347,17 @@ static void test_bad_configuration(void **state)
     assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n4 around non\\n' > fr.phrases", f->dir), 0);
     assert_null(asr_create(&bad, err, sizeof err));
     assert_non_null(strstr(err, "fr.phrases:2: expected GRAMMARS MEANING"));
+    /* answers both models must hear: a decoy, or no meaning at all, is refused */
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n7 agree 5 reject\\n' > fr.phrases", f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.phrases:2: expected GRAMMARS agree MEANING"));
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n* no non\\n7,yn agree\\n' > fr.phrases", f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "fr.phrases:3: expected GRAMMARS"));
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n* no non\\nyn agree yes no\\n' > fr.phrases", f->dir), 0);
+    asr *agreeing = asr_create(&bad, err, sizeof err);
+    assert_non_null(agreeing);
+    asr_destroy(agreeing);
 
     /* a phone the model does not have */
     assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf 'oui W IY\\nnon N OW Q\\n' > fr.dict", f->dir), 0);
