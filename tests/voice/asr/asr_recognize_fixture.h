@@ -41,12 +41,14 @@ const item *find(const fixture *f, const char *text, const char *scale);
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 
-/* test_asr_conditions.c: the same voice in adverse conditions (hum, white noise, whisper, echo). */
+/* test_asr_conditions.c: the same voice in adverse conditions (hum, white noise, whisper, echo), and
+ * answers other voices make alike. */
 void test_mains_hum_taken_out(void **state);
 void test_whispered_answers(void **state);
 void test_whispered_confusions_not_accepted(void **state);
 void test_answers_in_white_noise(void **state);
 void test_echoing_answers(void **state);
 void test_echo_confusions_not_accepted(void **state);
+void test_alike_answers_heard_by_both(void **state);
 
 #endif

@@ -313,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_answers_in_white_noise),
         cmocka_unit_test(test_echoing_answers),
         cmocka_unit_test(test_echo_confusions_not_accepted),
+        cmocka_unit_test(test_alike_answers_heard_by_both),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
