@@ -494,8 +494,10 @@ static void fuse(const asr_result *first, const asr_result *second, asr_result *
 
 /* The first model's opinion, and the second's when the first is unsure. `out` comes in as the
  * rejection to return when nothing is heard. Speech the models were not adapted to, when they are
- * sure of wrong answers (`must_agree`: whispered or echoing, see asr_decode_segment), is always heard
- * by both, and taken only when both hear the same meaning. */
+ * sure of wrong answers (`must_agree`: whispered or echoing, see asr_decode_segment), and answers of
+ * the phrase file's "agree" lines are always heard by both, and taken only when both hear the same
+ * meaning. With one model (English) the one model decides them (a whisper is refused before, in
+ * asr_decode_segment). */
 static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree, const int16_t *d, size_t count,
                     double removed_power, asr_result *out, double *first_pace)
 {
