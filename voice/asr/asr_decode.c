@@ -320,13 +320,18 @@ static double total_score(const pass *p)
 }
 
 /* How much better the best phrase explains the audio than the best phrase of another meaning. */
-static int rival_margin(const asr_model *m, asr_lang lang, asr_grammar g, const asr_phrase *best, const pass *gram,
-                        segment *seg, double *margin)
+static int rival_margin(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g,
+                        const asr_phrase *best, const pass *gram, segment *seg, double *margin)
 {
-    char name[48];
+    char name[48], err[160];
     pass *rival = malloc(sizeof *rival);
-    asr_rival_name(lang, g, asr_meaning_index(best->kind, best->value), name, sizeof name);
-    if (!rival || run_pass(m, name, seg, false, rival) != 0) {
+    int built = rival ? asr_rival_build(m->ps, lang, g, asr_meaning_index(best->kind, best->value), ld, name,
+                                        sizeof name, err, sizeof err)
+                      : -1;
+    int rc = built == 0 ? run_pass(m, name, seg, false, rival) : -1;
+    if (built == 0)
+        ps_unset_search(m->ps, name);
+    if (rc != 0) {
         free(rival);
         return -1;
     }
@@ -420,7 +425,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     bool both_hear = ld->agree[g] >> asr_meaning_index((*p)->kind, (*p)->value) & 1u;
     if (!both_hear && evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
         return 0;
-    return rival_margin(m, lang, g, *p, gram, seg, &out->rival_margin);
+    return rival_margin(ld, m, lang, g, *p, gram, seg, &out->rival_margin);
 }
 
 /* What one model hears in the dithered samples: heard_* and the confidence (0 when it heard

@@ -137,8 +137,17 @@ static int build_one(ps_decoder_t *ps, asr_grammar g, int without, const asr_lan
     return 0;
 }
 
-/* One rival grammar per meaning of g: everything else the patient could have said. */
-static int build_rivals(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_lang_data *ld, char *err,
+int asr_rival_build(ps_decoder_t *ps, asr_lang lang, asr_grammar g, int meaning, const asr_lang_data *ld, char *name,
+                    size_t name_len, char *err, size_t err_len)
+{
+    asr_rival_name(lang, g, meaning, name, name_len);
+    return build_one(ps, g, meaning, ld, name, err, err_len);
+}
+
+/* One rival grammar per meaning of g (everything else the patient could have said) is built here once
+ * to check it, then dropped: kept, they held most of the decoders' memory (every phrase of a scale
+ * built once per meaning and model); asr_decode.c builds the one it needs when it needs it. */
+static int check_rivals(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_lang_data *ld, char *err,
                         size_t err_len)
 {
     bool done[32] = {false};
@@ -149,9 +158,9 @@ static int build_rivals(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const as
             continue;
         done[m] = true;
         char name[48];
-        asr_rival_name(lang, g, m, name, sizeof name);
-        if (build_one(ps, g, m, ld, name, err, err_len) != 0)
+        if (asr_rival_build(ps, lang, g, m, ld, name, sizeof name, err, err_len) != 0)
             return -1;
+        ps_unset_search(ps, name);
     }
     return 0;
 }
@@ -162,7 +171,7 @@ int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, 
         char name[32];
         asr_search_name(lang, (asr_grammar)g, name, sizeof name);
         if (build_one(ps, (asr_grammar)g, -1, ld, name, err, err_len) != 0 ||
-            build_rivals(ps, lang, (asr_grammar)g, ld, err, err_len) != 0)
+            check_rivals(ps, lang, (asr_grammar)g, ld, err, err_len) != 0)
             return -1;
     }
     return 0;

@@ -88,6 +88,9 @@ void asr_search_name(asr_lang lang, asr_grammar g, char *buf, size_t len);
 /* Rival searches: grammar g without the phrases of one meaning ("fr-4-x3": all but answer 3). */
 int asr_meaning_index(asr_kind kind, int value); /* 0..15 */
 void asr_rival_name(asr_lang lang, asr_grammar g, int meaning, char *buf, size_t len);
+/* Builds that rival search in ps, named in name; the caller runs it and unsets it (ps_unset_search). */
+int asr_rival_build(ps_decoder_t *ps, asr_lang lang, asr_grammar g, int meaning, const asr_lang_data *ld, char *name,
+                    size_t name_len, char *err, size_t err_len);
 extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
 
 /* asr_decode.c: decodes samples already trimmed to the speech (plus padding) and cleaned (tones
