@@ -378,6 +378,12 @@ static double evidence_logit(const asr_calibration *cal, double ratio, double ma
     return cal->w_ratio * ratio + cal->w_margin * margin + cal->w_snr * snr_db + cal->offset;
 }
 
+/* An answer of the phrase file's "agree" lines: taken only when both models hear it. */
+static bool both_must_hear(const asr_lang_data *ld, asr_grammar g, asr_kind kind, int value)
+{
+    return kind != ASR_REJECT && (ld->agree[g] >> asr_meaning_index(kind, value) & 1u);
+}
+
 /* The three passes over the dithered copy in `seg`; fills the evidence; p is the best phrase or NULL.
  * The phone loop comes first: the rival pass is skipped when the answer is at least `sure_at` with
  * the margin at its floor, and the confidence is reported with the margin at its floor. Then a
@@ -422,8 +428,7 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     out->rival_margin = RIVAL_MARGIN_FLOOR;
     double sure_logit = sure_at < ASR_ALWAYS_MEASURE_RIVAL ? log(sure_at / (1.0 - sure_at)) : INFINITY;
     /* an answer both models must hear goes into the fusion with this model's exact confidence */
-    bool both_hear = ld->agree[g] >> asr_meaning_index((*p)->kind, (*p)->value) & 1u;
-    if (!both_hear && evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
+    if (!both_must_hear(ld, g, (*p)->kind, (*p)->value) && evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
         return 0;
     return rival_margin(ld, m, lang, g, *p, gram, seg, &out->rival_margin);
 }
@@ -526,9 +531,7 @@ static int opinions(const asr *a, asr_lang lang, asr_grammar g, bool must_agree,
     /* Answers the first model confuses while sure of them (the phrase file's "agree" lines: "cinq"
      * and "sept", told apart by a nasal vowel its phones lack) are taken only when the second model
      * hears the same. */
-    if (!decoy && out->heard_kind != ASR_REJECT &&
-        (ld->agree[g] >> asr_meaning_index(out->heard_kind, out->heard_value) & 1u))
-        must_agree = true;
+    must_agree = must_agree || both_must_hear(ld, g, out->heard_kind, out->heard_value);
     bool unsure = !decoy && (must_agree || short_in_noise || out->heard_kind == ASR_REJECT ||
                              out->confidence < ASR_SECOND_OPINION_BELOW);
     if (rc == 0 && ld->n_models > 1 && unsure) {

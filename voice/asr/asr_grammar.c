@@ -144,23 +144,26 @@ int asr_rival_build(ps_decoder_t *ps, asr_lang lang, asr_grammar g, int meaning,
     return build_one(ps, g, meaning, ld, name, err, err_len);
 }
 
-/* One rival grammar per meaning of g (everything else the patient could have said) is built here once
- * to check it, then dropped: kept, they held most of the decoders' memory (every phrase of a scale
- * built once per meaning and model); asr_decode.c builds the one it needs when it needs it. */
-static int check_rivals(ps_decoder_t *ps, asr_lang lang, asr_grammar g, const asr_lang_data *ld, char *err,
-                        size_t err_len)
+/* Each meaning of g has a rival grammar (everything else the patient could have said), built by
+ * asr_decode.c when a rival pass needs it and dropped after: kept, they held most of the decoders'
+ * memory (every phrase of a scale built once per meaning and model). Here only checked: a rival with
+ * no phrase (every phrase of g means the same) is refused when the recogniser is created. */
+static int check_rivals(asr_lang lang, asr_grammar g, const asr_lang_data *ld, char *err, size_t err_len)
 {
-    bool done[32] = {false};
     for (size_t i = 0; i < ld->n_phrases; i++) {
         const asr_phrase *p = &ld->phrases[i];
-        int m = asr_meaning_index(p->kind, p->value);
-        if (p->role != ASR_PHRASE_SAYS || !(p->grammars & (1u << g)) || p->kind == ASR_REJECT || done[m])
+        if (p->role != ASR_PHRASE_SAYS || !(p->grammars & (1u << g)) || p->kind == ASR_REJECT)
             continue;
-        done[m] = true;
-        char name[48];
-        if (asr_rival_build(ps, lang, g, m, ld, name, sizeof name, err, err_len) != 0)
+        int m = asr_meaning_index(p->kind, p->value);
+        bool other = false;
+        for (size_t j = 0; j < ld->n_phrases && !other; j++)
+            other = take(&ld->phrases[j], g, m);
+        if (!other) {
+            char name[48];
+            asr_rival_name(lang, g, m, name, sizeof name);
+            snprintf(err, err_len, "grammar %s has no phrases", name);
             return -1;
-        ps_unset_search(ps, name);
+        }
     }
     return 0;
 }
@@ -171,7 +174,7 @@ int asr_grammar_build(ps_decoder_t *ps, asr_lang lang, const asr_lang_data *ld, 
         char name[32];
         asr_search_name(lang, (asr_grammar)g, name, sizeof name);
         if (build_one(ps, (asr_grammar)g, -1, ld, name, err, err_len) != 0 ||
-            check_rivals(ps, lang, (asr_grammar)g, ld, err, err_len) != 0)
+            check_rivals(lang, (asr_grammar)g, ld, err, err_len) != 0)
             return -1;
     }
     return 0;

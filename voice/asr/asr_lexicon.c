@@ -168,9 +168,11 @@ static int agree_line(unsigned grammars, char *meanings, asr_lang_data *ld)
     return 0;
 }
 
-/* One line: a phrase (stored in *p, returns 1), an "agree" line (stored in ld, returns 0); -3 for a
- * wrong "agree" line, -1 for any other wrong line. */
-static int phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_lang_data *ld, asr_phrase *p, char *bad,
+/* What phrase_line read. */
+typedef enum { LINE_PHRASE, LINE_AGREE, LINE_BAD, LINE_BAD_AGREE } line_kind;
+
+/* One line: a phrase (stored in *p) or an "agree" line (stored in ld). */
+static line_kind phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_lang_data *ld, asr_phrase *p, char *bad,
                        size_t bad_len)
 {
     char *save = NULL;
@@ -179,14 +181,14 @@ static int phrase_line(ps_decoder_t *ps, char *s, asr_lang lang, asr_lang_data *
     char *rest = save ? skip_space(save) : NULL;
     char words[512];
     if (!grammars || !meaning || !rest || parse_grammars(grammars, &p->grammars) != 0)
-        return -1;
+        return LINE_BAD;
     if (strcmp(meaning, "agree") == 0)
-        return agree_line(p->grammars, rest, ld) == 0 ? 0 : -3;
+        return agree_line(p->grammars, rest, ld) == 0 ? LINE_AGREE : LINE_BAD_AGREE;
     if (parse_meaning(meaning, &p->role, &p->kind, &p->value) != 0 ||
         phrase_words(ps, rest, lang, words, sizeof words, bad, bad_len) != 0)
-        return -1;
+        return LINE_BAD;
     p->words = strdup(words);
-    return p->words ? 1 : -1;
+    return p->words ? LINE_PHRASE : LINE_BAD;
 }
 
 int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang_data *ld,
@@ -206,21 +208,26 @@ int asr_phrases_load(ps_decoder_t *ps, const char *path, asr_lang lang, asr_lang
         if (comment_line(s))
             continue;
         char bad[64] = "";
-        int got = ld->n_phrases == ASR_MAX_PHRASES ? -2
-                                                   : phrase_line(ps, s, lang, ld, &ld->phrases[ld->n_phrases], bad,
-                                                                 sizeof bad);
-        if (got == -2) {
+        if (ld->n_phrases == ASR_MAX_PHRASES) {
             snprintf(err, err_len, "%s:%d: more than %d phrases", path, lineno, ASR_MAX_PHRASES);
             rc = -1;
-        } else if (got == -3) {
+            continue;
+        }
+        switch (phrase_line(ps, s, lang, ld, &ld->phrases[ld->n_phrases], bad, sizeof bad)) {
+        case LINE_PHRASE:
+            ld->n_phrases++;
+            break;
+        case LINE_AGREE:
+            break;
+        case LINE_BAD_AGREE:
             snprintf(err, err_len, "%s:%d: expected GRAMMARS agree MEANING... (answers or commands)", path, lineno);
             rc = -1;
-        } else if (got < 0) {
+            break;
+        case LINE_BAD:
             snprintf(err, err_len, "%s:%d: %s%s%s", path, lineno,
                      bad[0] ? "word not in the lexicon: " : "expected GRAMMARS MEANING WORDS...", bad, "");
             rc = -1;
-        } else {
-            ld->n_phrases += (size_t)got;
+            break;
         }
     }
     fclose(f);

@@ -354,6 +354,10 @@ static void test_bad_configuration(void **state)
     assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n* no non\\n7,yn agree\\n' > fr.phrases", f->dir), 0);
     assert_null(asr_create(&bad, err, sizeof err));
     assert_non_null(strstr(err, "fr.phrases:3: expected GRAMMARS"));
+    /* every phrase of a grammar means the same: nothing to tell it from, refused */
+    assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n' > fr.phrases", f->dir), 0);
+    assert_null(asr_create(&bad, err, sizeof err));
+    assert_non_null(strstr(err, "has no phrases"));
     assert_int_equal(asr_test_sh("cd '%s/a/voice' && printf '* yes oui\\n* no non\\nyn agree yes no\\n' > fr.phrases", f->dir), 0);
     asr *agreeing = asr_create(&bad, err, sizeof err);
     assert_non_null(agreeing);
