@@ -20,6 +20,9 @@ typedef struct {
 typedef struct {
     const char *audio_in;   /* WAV file or folder used as the microphone; NULL: the sound card */
     const char *audio_out;  /* WAV file the speaker writes to; NULL: the sound card */
+    const char *mic;        /* sound card's microphone by (part of its) PortAudio name; NULL: the default */
+    const char *speaker;    /* and its speaker */
+    int mic_rate;           /* 0: 16 kHz if the microphone takes it, else its own rate; else capture at this */
     double audio_speed;     /* WAV speaker only: play this many times faster than real time (tests) */
     bool no_sound;          /* neither speak nor listen */
     const char *tts_cache;  /* NULL: no cache */

@@ -32,6 +32,7 @@ static void usage(FILE *to)
     fputs("usage: qlq-kiosk [--ui text] [--db FILE] [--lang fr|en] [--assets DIR]\n"
           "                 [--idle-warning SECONDS] [--idle-timeout SECONDS]\n"
           "                 [--audio-in FILE|DIR] [--audio-out FILE.wav] [--audio-speed X] [--no-sound]\n"
+          "                 [--mic NAME] [--speaker NAME] [--mic-rate HZ] [--list-audio]\n"
           "                 [--tts-cache DIR] [--speed WPM] [--asr-model DIR]\n"
           "                 [--google-key-file FILE] [--google-endpoint URL]\n"
           "\n"
@@ -48,6 +49,12 @@ static void usage(FILE *to)
           "  --audio-out      WAV file the speaker writes to; default: the sound card\n"
           "  --audio-speed X  with --audio-out: the WAV speaker plays X times faster than real time\n"
           "  --no-sound       neither speak nor listen\n"
+          "  --mic NAME       sound card microphone: its name as --list-audio prints it, or part of it\n"
+          "                   (default: the system's default input)\n"
+          "  --speaker NAME   sound card speaker, the same way (default: the system's default output)\n"
+          "  --mic-rate HZ    capture at this rate and convert to 16 kHz in the kiosk (default: 16 kHz\n"
+          "                   when the microphone takes it); for a microphone whose own conversion is poor\n"
+          "  --list-audio     list the sound devices (name, channels, rate) and exit\n"
           "  --tts-cache DIR  keep synthesised speech here (default: tts-cache/ beside the database)\n"
           "  --google-key-file FILE  Google Cloud Text-to-Speech API key (default: $QLQ_GOOGLE_TTS_KEY);\n"
           "                   with a key, Google's voice is used when reachable and cached for offline use\n"
@@ -85,6 +92,8 @@ static const struct {
     {"--assets", offsetof(options, assets)},
     {"--audio-in", offsetof(options, voice.audio_in)},
     {"--audio-out", offsetof(options, voice.audio_out)},
+    {"--mic", offsetof(options, voice.mic)},
+    {"--speaker", offsetof(options, voice.speaker)},
     {"--tts-cache", offsetof(options, voice.tts_cache)},
     {"--google-key-file", offsetof(options, voice.google_key_file)},
     {"--google-endpoint", offsetof(options, voice.google_endpoint)},
@@ -117,6 +126,13 @@ static int set_number_option(options *o, const char *flag, const char *value)
         fprintf(stderr, "qlq-kiosk: --audio-speed needs a factor between 1 and 1000000\n");
         return -1;
     }
+    if (strcmp(flag, "--mic-rate") == 0) {
+        o->voice.mic_rate = atoi(value);
+        if (o->voice.mic_rate >= 8000 && o->voice.mic_rate <= 192000)
+            return 1;
+        fprintf(stderr, "qlq-kiosk: --mic-rate needs a sample rate between 8000 and 192000 Hz\n");
+        return -1;
+    }
     if (strcmp(flag, "--speed") == 0) {
         o->voice.speed_wpm = atoi(value);
         if (o->voice.speed_wpm >= 80 && o->voice.speed_wpm <= 450)
@@ -125,6 +141,27 @@ static int set_number_option(options *o, const char *flag, const char *value)
         return -1;
     }
     return 0;
+}
+
+static void print_audio_device(void *ctx, const audio_device_info *d)
+{
+    (void)ctx;
+    printf("%-40s in %2d  out %2d  %6.0f Hz%s%s\n", d->name, d->max_input_channels, d->max_output_channels,
+           d->default_rate, d->default_input ? "  default input" : "", d->default_output ? "  default output" : "");
+}
+
+/* For the administrator choosing --mic and --speaker: what PortAudio sees, one device a line. */
+static int list_audio_devices(void)
+{
+    char err[256];
+    int n = audio_portaudio_list(print_audio_device, NULL, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "qlq-kiosk: %s\n", err);
+        return 1;
+    }
+    if (n == 0)
+        fprintf(stderr, "qlq-kiosk: no sound device found\n");
+    return n == 0 ? 1 : 0;
 }
 
 static int parse_options(int argc, char **argv, options *o)
@@ -138,6 +175,9 @@ static int parse_options(int argc, char **argv, options *o)
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             exit(0);
+        }
+        if (strcmp(a, "--list-audio") == 0) {
+            exit(list_audio_devices());
         }
         if (strcmp(a, "--no-sound") == 0) {
             o->voice.no_sound = true;

@@ -23,7 +23,8 @@ static audio_device *open_device(const voice_options *o, bool *can_listen)
             audio_wav_set_speed(dev, o->audio_speed);
         return dev;
     }
-    dev = audio_open_portaudio(NULL, NULL, err, sizeof err);
+    audio_portaudio_config card = {.input_name = o->mic, .output_name = o->speaker, .input_rate = o->mic_rate};
+    dev = audio_open_portaudio(&card, err, sizeof err);
     *can_listen = dev != NULL;
     if (!dev)
         qlq_log("no sound card (%s): the kiosk runs without sound", err);

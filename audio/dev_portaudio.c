@@ -3,7 +3,8 @@
  * lock-free ring (mixing to mono on the stack when the device insists on stereo): no lock, no malloc,
  * no resampling on the real-time thread. The reader converts to AUDIO_RATE with a streaming
  * libsamplerate state. Playback converts the whole buffer to the device rate before starting, so the
- * output callback is a copy too. Exercised on the device only: this build machine has no sound card.
+ * output callback is a copy too. Tested through ALSA on a private PulseAudio server
+ * (tests/audio/test_portaudio_room.c): this build machine has no sound card.
  */
 #include "audio_internal.h"
 
@@ -255,13 +256,16 @@ static PaDeviceIndex find_device(const char *name, bool input, char *err, size_t
     return paNoDevice;
 }
 
-/* Tries (channels, rate) pairs in order of preference and opens the first the device accepts. */
-static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, char *err, size_t err_len)
+/* Tries (channels, rate) pairs in order of preference and opens the first the device accepts.
+ * `want_rate` (capture only, 0: none) is the one rate tried. */
+static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, int want_rate, char *err, size_t err_len)
 {
     const PaDeviceInfo *info = Pa_GetDeviceInfo(dev);
     int max_ch = input ? info->maxInputChannels : info->maxOutputChannels;
     /* Capture prefers 16 kHz (no conversion); playback the device's own rate (keeps 22-24 kHz voices). */
     double rates[2] = {input ? AUDIO_RATE : info->defaultSampleRate, input ? info->defaultSampleRate : AUDIO_RATE};
+    if (want_rate > 0)
+        rates[0] = rates[1] = want_rate;
     PaStreamParameters sp = {.device = dev,
                              .sampleFormat = paInt16,
                              .suggestedLatency = input ? info->defaultLowInputLatency : info->defaultHighOutputLatency};
@@ -286,13 +290,14 @@ static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, char *err, siz
     return false;
 }
 
-static bool open_all(pa_dev *p, const char *input_name, const char *output_name, char *err, size_t err_len)
+static bool open_all(pa_dev *p, const audio_portaudio_config *cfg, char *err, size_t err_len)
 {
-    PaDeviceIndex in = find_device(input_name, true, err, err_len);
+    PaDeviceIndex in = find_device(cfg->input_name, true, err, err_len);
     if (in == paNoDevice)
         return false;
-    PaDeviceIndex out = find_device(output_name, false, err, err_len);
-    if (out == paNoDevice || !open_stream(p, in, true, err, err_len) || !open_stream(p, out, false, err, err_len))
+    PaDeviceIndex out = find_device(cfg->output_name, false, err, err_len);
+    if (out == paNoDevice || !open_stream(p, in, true, cfg->input_rate, err, err_len) ||
+        !open_stream(p, out, false, 0, err, err_len))
         return false;
     int e = 0;
     p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
@@ -306,9 +311,16 @@ static bool open_all(pa_dev *p, const char *input_name, const char *output_name,
     return true;
 }
 
-audio_device *audio_open_portaudio(const char *input_name, const char *output_name, char *err, size_t err_len)
+audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err, size_t err_len)
 {
+    static const audio_portaudio_config defaults = {0};
+    if (!cfg)
+        cfg = &defaults;
     audio_set_err(err, err_len, "%s", "");
+    if (cfg->input_rate != 0 && (cfg->input_rate < 8000 || cfg->input_rate > 192000)) {
+        audio_set_err(err, err_len, "PortAudio: capture rate %d Hz is not between 8000 and 192000", cfg->input_rate);
+        return NULL;
+    }
     PaError e = Pa_Initialize();
     if (e != paNoError) {
         audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
@@ -327,9 +339,41 @@ audio_device *audio_open_portaudio(const char *input_name, const char *output_na
     atomic_init(&p->play_pos, 0);
     d->ops = &pa_ops;
     d->impl = p;
-    if (!open_all(p, input_name, output_name, err, err_len)) {
+    if (!open_all(p, cfg, err, err_len)) {
         pa_destroy(d);
         return NULL;
     }
     return d;
+}
+
+int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info), void *ctx, char *err,
+                         size_t err_len)
+{
+    audio_set_err(err, err_len, "%s", "");
+    PaError e = Pa_Initialize();
+    if (e != paNoError) {
+        audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
+        return -1;
+    }
+    int n = Pa_GetDeviceCount();
+    if (n < 0) {
+        audio_set_err(err, err_len, "PortAudio: cannot list devices: %s", Pa_GetErrorText(n));
+        Pa_Terminate();
+        return -1;
+    }
+    PaDeviceIndex def_in = Pa_GetDefaultInputDevice(), def_out = Pa_GetDefaultOutputDevice();
+    for (PaDeviceIndex i = 0; i < n; i++) {
+        const PaDeviceInfo *pi = Pa_GetDeviceInfo(i);
+        if (!pi)
+            continue;
+        audio_device_info info = {.name = pi->name,
+                                  .max_input_channels = pi->maxInputChannels,
+                                  .max_output_channels = pi->maxOutputChannels,
+                                  .default_rate = pi->defaultSampleRate,
+                                  .default_input = i == def_in,
+                                  .default_output = i == def_out};
+        each(ctx, &info);
+    }
+    Pa_Terminate();
+    return n;
 }

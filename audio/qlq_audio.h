@@ -105,8 +105,31 @@ struct audio_device {
     void *impl;
 };
 
-/* The sound card through PortAudio; NULL device names = the defaults. NULL with `err` on failure. */
-audio_device *audio_open_portaudio(const char *input_name, const char *output_name, char *err, size_t err_len);
+/* Which sound devices, and how. NULL for all defaults. */
+typedef struct {
+    const char *input_name;  /* microphone: exact PortAudio name, else the first name containing it; NULL: default */
+    const char *output_name; /* speaker, the same way */
+    /* 0: capture at 16 kHz when the device takes it (no conversion), else at its own rate. Otherwise
+     * capture at this rate (8000..192000) and convert here with libsamplerate: for a microphone whose
+     * own conversion to 16 kHz is poor, or to hear it as it runs natively. */
+    int input_rate;
+} audio_portaudio_config;
+
+/* The sound card through PortAudio. NULL with `err` on failure. */
+audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err, size_t err_len);
+
+/* One PortAudio device, as audio_portaudio_list reports it. */
+typedef struct {
+    const char *name;
+    int max_input_channels, max_output_channels;
+    double default_rate;
+    bool default_input, default_output;
+} audio_device_info;
+
+/* Calls `each` for every device PortAudio finds, so an administrator can pick the microphone and the
+ * speaker by name. The number of devices, or -1 with `err`. */
+int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info), void *ctx, char *err,
+                         size_t err_len);
 /* WAV files as microphone and speaker: `input` is one WAV file or a folder whose *.wav files are used
  * in name order, one file per capture_start (NULL: no input, capture reads silence and ends). `output`
  * (NULL: discarded) receives everything played, at AUDIO_RATE, appended in order. */

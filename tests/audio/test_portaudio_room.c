@@ -1,0 +1,353 @@
+/*
+ * The PortAudio device end to end, on a private PulseAudio server (tests/audio/pulse_room.h): what is
+ * said in the room reaches capture_read at 16 kHz, sample for sample the same speech (whether the
+ * device converts or the kiosk does, from 48 kHz), and what the kiosk plays reaches the speaker at the
+ * speaker's own rate, until play_stop cuts it. Real PortAudio, ALSA and PulseAudio with their real
+ * clocks; the speech is real eSpeak NG.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "pulse_room.h"
+#include "qlq_audio.h"
+
+enum { ROOM_RATE = 48000, SPEAKER_RATE = 44100, SPEAKER_CHANNELS = 2, MAX_SECONDS = 12 };
+
+typedef struct {
+    pulse_room room;
+    char dir[64], speech_wav[128];
+    audio_pcm speech; /* the same file at 16 kHz: what the kiosk should hear */
+} fixture;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char err[256];
+    if (!f || !pulse_room_start(&f->room, ROOM_RATE, 1, SPEAKER_RATE, SPEAKER_CHANNELS, err, sizeof err)) {
+        fprintf(stderr, "cannot start the sound server: %s\n", f ? err : "out of memory");
+        free(f);
+        return -1;
+    }
+    snprintf(f->dir, sizeof f->dir, "%s", "/tmp/qlq-pa-test-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->speech_wav, sizeof f->speech_wav, "%s/speech.wav", f->dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "espeak-ng -v fr -s 150 -w '%s' 'Avez-vous eu du mal à faire un long trajet à pied ?'",
+             f->speech_wav);
+    if (system(cmd) != 0 || audio_wav_read_at(f->speech_wav, AUDIO_RATE, &f->speech, err, sizeof err) != AUDIO_OK) {
+        fprintf(stderr, "cannot make the test speech: %s\n", err);
+        return -1;
+    }
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    pulse_room_stop(&f->room);
+    audio_pcm_free(&f->speech);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static double dot(const int16_t *a, const int16_t *b, size_t n)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)a[i] * b[i];
+    return s;
+}
+
+/* The best normalised correlation of `ref` against `got` over every lag where ref fits in got:
+ * about 1 only when got holds ref at the same rate (a wrong rate smears it to near 0). The lag is
+ * found on 10 ms energy envelopes first, then to the sample. */
+static double best_match(const audio_pcm *speech, const int16_t *got, size_t got_n, size_t *at)
+{
+    enum { HOP = 160 };
+    /* PulseAudio may drop the first milliseconds a null sink's monitor hears of a new player (it
+     * rewinds the sink): the speech is matched from its 100th ms */
+    const audio_pcm from_100ms = {.samples = speech->samples + AUDIO_RATE / 10,
+                                  .count = speech->count - AUDIO_RATE / 10,
+                                  .rate = AUDIO_RATE};
+    const audio_pcm *ref = &from_100ms;
+    *at = 0;
+    if (got_n < ref->count)
+        return 0.0;
+    size_t nr = ref->count / HOP, ng = got_n / HOP;
+    double *er = calloc(nr, sizeof *er), *eg = calloc(ng, sizeof *eg);
+    assert_true(er && eg);
+    for (size_t i = 0; i < nr; i++)
+        er[i] = sqrt(dot(ref->samples + i * HOP, ref->samples + i * HOP, HOP));
+    for (size_t i = 0; i < ng; i++)
+        eg[i] = sqrt(dot(got + i * HOP, got + i * HOP, HOP));
+    size_t coarse = 0;
+    double best_env = -1;
+    for (size_t lag = 0; lag + nr <= ng; lag++) {
+        double s = 0;
+        for (size_t i = 0; i < nr; i++)
+            s += er[i] * eg[lag + i];
+        if (s > best_env)
+            best_env = s, coarse = lag;
+    }
+    free(er);
+    free(eg);
+    double rr = dot(ref->samples, ref->samples, ref->count), best = 0.0;
+    size_t from = coarse * HOP > 2 * HOP ? coarse * HOP - 2 * HOP : 0;
+    for (size_t lag = from; lag <= coarse * HOP + 2 * HOP && lag + ref->count <= got_n; lag++) {
+        double gg = dot(got + lag, got + lag, ref->count);
+        double c = gg > 0 ? dot(ref->samples, got + lag, ref->count) / sqrt(rr * gg) : 0.0;
+        if (c > best)
+            best = c, *at = lag;
+    }
+    return best;
+}
+
+/* Captures while the room hears the test speech; returns the samples (16 kHz) in *out. */
+static size_t capture_while_said(fixture *f, audio_device *d, int16_t **out)
+{
+    size_t cap = (size_t)AUDIO_RATE * MAX_SECONDS, n = 0;
+    int16_t *buf = malloc(cap * sizeof *buf);
+    assert_non_null(buf);
+    assert_int_equal(d->ops->capture_start(d), AUDIO_OK);
+    pid_t player = pulse_room_say(&f->room, f->speech_wav);
+    assert_true(player > 0);
+    bool said = false;
+    double quiet_until = 0;
+    while (n < cap) {
+        n += d->ops->capture_read(d, buf + n, cap - n < 320 ? cap - n : 320, 50);
+        int done = said ? 1 : pulse_room_said(player);
+        assert_true(done >= 0);
+        if (!said && done) {
+            said = true;
+            quiet_until = now_ms() + 500; /* the device's own latency */
+        }
+        if (said && now_ms() > quiet_until)
+            break;
+    }
+    d->ops->capture_stop(d);
+    *out = buf;
+    return n;
+}
+
+static void expect_heard(fixture *f, const audio_portaudio_config *cfg)
+{
+    char err[256];
+    audio_device *d = audio_open_portaudio(cfg, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    int16_t *got;
+    size_t n = capture_while_said(f, d, &got);
+    size_t at;
+    double match = best_match(&f->speech, got, n, &at);
+    print_message("capture at %d Hz: %.2f s captured, speech found at %.3f s, correlation %.3f\n",
+                  cfg->input_rate ? cfg->input_rate : AUDIO_RATE, (double)n / AUDIO_RATE, (double)at / AUDIO_RATE,
+                  match);
+    assert_true((double)n / AUDIO_RATE >= (double)f->speech.count / AUDIO_RATE);
+    assert_true(match > 0.9);
+    /* a second turn starts clean: nothing of the first is left in the device's buffers */
+    assert_int_equal(d->ops->capture_start(d), AUDIO_OK);
+    int16_t after[3200];
+    size_t m = 0;
+    for (int i = 0; i < 10 && m < 3200; i++)
+        m += d->ops->capture_read(d, after + m, 3200 - m, 50);
+    d->ops->capture_stop(d);
+    assert_true(m > 0);
+    assert_true(audio_measure(after, m).peak_dbfs < -60.0);
+    free(got);
+    d->ops->destroy(d);
+}
+
+/* The default input; PulseAudio takes 16 kHz, so the device converts. */
+static void test_capture_hears_the_room(void **state)
+{
+    expect_heard(*state, &(audio_portaudio_config){0});
+}
+
+/* At the microphone's own 48 kHz the kiosk converts (the path of a sound card that has no 16 kHz). */
+static void test_capture_converts_a_native_rate(void **state)
+{
+    expect_heard(*state, &(audio_portaudio_config){.input_name = "pulse", .input_rate = ROOM_RATE});
+    expect_heard(*state, &(audio_portaudio_config){.input_rate = 44100});
+}
+
+/* Reads the speaker's raw stereo recording as 16 kHz mono. */
+static void read_speaker(const char *raw_path, audio_pcm *out)
+{
+    FILE *fp = fopen(raw_path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long bytes = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    size_t frames = (size_t)bytes / (2 * SPEAKER_CHANNELS);
+    int16_t *raw = malloc((size_t)bytes + 1);
+    assert_non_null(raw);
+    assert_int_equal(fread(raw, 2 * SPEAKER_CHANNELS, frames, fp), frames);
+    fclose(fp);
+    audio_pcm mono = {.samples = malloc(frames * sizeof(int16_t) + 1), .count = frames, .rate = SPEAKER_RATE};
+    assert_non_null(mono.samples);
+    for (size_t i = 0; i < frames; i++)
+        mono.samples[i] = (int16_t)((raw[2 * i] + raw[2 * i + 1]) / 2);
+    free(raw);
+    assert_int_equal(audio_resample(&mono, AUDIO_RATE, out), AUDIO_OK);
+    audio_pcm_free(&mono);
+}
+
+/* Plays the test speech, recording the speaker; stops after `stop_after_ms` (0: plays to the end). */
+static void play_recorded(fixture *f, int stop_after_ms, audio_pcm *heard, double *played_ms)
+{
+    char raw[160], err[256];
+    snprintf(raw, sizeof raw, "%s/speaker.raw", f->dir);
+    audio_device *d = audio_open_portaudio(NULL, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    assert_true(pulse_room_record_start(&f->room, raw, SPEAKER_RATE, SPEAKER_CHANNELS));
+    sleep_ms(300);
+    double t0 = now_ms();
+    assert_int_equal(d->ops->play(d, f->speech.samples, f->speech.count, AUDIO_RATE), AUDIO_OK);
+    assert_true(d->ops->playing(d));
+    while (d->ops->playing(d) && now_ms() - t0 < MAX_SECONDS * 1000.0) {
+        if (stop_after_ms > 0 && now_ms() - t0 >= stop_after_ms)
+            d->ops->play_stop(d);
+        sleep_ms(5);
+    }
+    *played_ms = now_ms() - t0;
+    sleep_ms(500);
+    pulse_room_record_stop(&f->room);
+    d->ops->destroy(d);
+    read_speaker(raw, heard);
+}
+
+static void test_speaker_plays_at_its_own_rate(void **state)
+{
+    fixture *f = *state;
+    audio_pcm heard;
+    double played_ms, speech_ms = 1000.0 * (double)f->speech.count / AUDIO_RATE;
+    play_recorded(f, 0, &heard, &played_ms);
+    size_t at;
+    double match = best_match(&f->speech, heard.samples, heard.count, &at);
+    print_message("speaker at %d Hz x%d: played %.0f ms of %.0f ms of speech, correlation %.3f\n", SPEAKER_RATE,
+                  SPEAKER_CHANNELS, played_ms, speech_ms, match);
+    assert_true(match > 0.9);
+    assert_true(played_ms >= speech_ms * 0.9); /* real time, not dumped at once */
+    audio_pcm_free(&heard);
+}
+
+/* The patient answers before the item is read to the end: the voice stops at once. */
+static void test_speaker_stops_at_once(void **state)
+{
+    fixture *f = *state;
+    audio_pcm heard;
+    double played_ms;
+    play_recorded(f, 600, &heard, &played_ms);
+    /* what reached the speaker: 20 ms frames louder than -45 dBFS */
+    size_t loud = 0;
+    for (size_t i = 0; i + 320 <= heard.count; i += 320)
+        loud += audio_measure(heard.samples + i, 320).rms_dbfs > -45.0;
+    double loud_ms = loud * 20.0, speech_ms = 1000.0 * (double)f->speech.count / AUDIO_RATE;
+    print_message("stopped after 600 ms: playing for %.0f ms, %.0f ms of sound reached the speaker (speech %.0f ms)\n",
+                  played_ms, loud_ms, speech_ms);
+    assert_true(played_ms < 1000.0);
+    assert_true(loud_ms > 100.0 && loud_ms < 1000.0);
+    assert_true(loud_ms < speech_ms / 2);
+    audio_pcm_free(&heard);
+}
+
+typedef struct {
+    int devices, default_inputs;
+    bool pulse;
+} device_census;
+
+static void count_device(void *ctx, const audio_device_info *d)
+{
+    device_census *c = ctx;
+    c->devices++;
+    c->default_inputs += d->default_input;
+    c->pulse |= strcmp(d->name, "pulse") == 0 && d->max_input_channels > 0 && d->max_output_channels > 0;
+}
+
+static void test_devices_by_name(void **state)
+{
+    (void)state;
+    char err[256];
+    device_census c = {0};
+    int n = audio_portaudio_list(count_device, &c, err, sizeof err);
+    assert_int_equal(n, c.devices);
+    assert_true(c.pulse);
+    assert_int_equal(c.default_inputs, 1);
+    audio_device *d = audio_open_portaudio(&(audio_portaudio_config){.input_name = "puls", .output_name = "pulse"},
+                                           err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    d->ops->destroy(d);
+    d = audio_open_portaudio(&(audio_portaudio_config){.output_name = "no-such-speaker"}, err, sizeof err);
+    assert_null(d);
+    assert_non_null(strstr(err, "no output device named 'no-such-speaker'"));
+    d = audio_open_portaudio(&(audio_portaudio_config){.input_rate = 1000}, err, sizeof err);
+    assert_null(d);
+    assert_non_null(strstr(err, "1000 Hz"));
+}
+
+/* Before the sound server starts, this machine has no sound device: opening fails with a message
+ * instead of crashing. */
+static void test_portaudio_fails_cleanly(void **state)
+{
+    (void)state;
+    char err[512] = "";
+    audio_device *d = audio_open_portaudio(&(audio_portaudio_config){.input_name = "no-such-device-qlq"}, err,
+                                           sizeof err);
+    assert_null(d);
+    assert_non_null(strstr(err, "PortAudio"));
+    assert_non_null(strstr(err, "no-such-device-qlq"));
+    d = audio_open_portaudio(NULL, err, sizeof err);
+    if (d) { /* a machine with a sound card: the default devices opened */
+        assert_string_equal(d->ops->name, "portaudio");
+        d->ops->destroy(d);
+        return;
+    }
+    assert_non_null(strstr(err, "PortAudio"));
+    assert_true(strlen(err) > 20);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_capture_hears_the_room),
+        cmocka_unit_test(test_capture_converts_a_native_rate),
+        cmocka_unit_test(test_speaker_plays_at_its_own_rate),
+        cmocka_unit_test(test_speaker_stops_at_once),
+        cmocka_unit_test(test_devices_by_name),
+    };
+    const struct CMUnitTest without_server[] = {
+        cmocka_unit_test(test_portaudio_fails_cleanly),
+    };
+    int failed = cmocka_run_group_tests_name("no sound server", without_server, NULL, NULL);
+    return failed + cmocka_run_group_tests_name("a room and a speaker", tests, setup, teardown);
+}
