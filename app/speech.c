@@ -228,6 +228,10 @@ static bool start_listening(speech *sp)
         return false;
     }
     sp->heard_len = 0;
+    /* with "recogniser decided", the time the patient took to answer, and the turn's grammar */
+    qlq_log("listening (%s)", sp->grammar == QLQ_GRAMMAR_YESNO    ? "yes or no"
+                              : sp->grammar == QLQ_GRAMMAR_SCALE7 ? "1 to 7"
+                                                                  : "1 to 4");
     return true;
 }
 

@@ -1,0 +1,233 @@
+/*
+ * End to end through a sound card: the real qlq-kiosk with no WAV files, its microphone and speaker
+ * the PortAudio devices of a private PulseAudio server (tests/audio/pulse_room.h). The test plays the
+ * patient's eSpeak answers into the room when the kiosk says (in its log) that it listens, as a
+ * patient answers when the question has been read; the kiosk's own voice is recorded from the
+ * speaker. The microphone is opened by name at 48 kHz, so the kiosk's own conversion runs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "kiosk_driver.h"
+#include "pulse_room.h"
+#include "qlq_audio.h"
+
+enum { ITEMS = 3, WAIT_MS = 180000, SPEAKER_RATE = 44100 };
+
+static const struct {
+    const char *words;
+    int score;
+} answers[ITEMS + 1] = {{"oui", 1}, {"assez", 3}, {"un peu", 2}, {"beaucoup", 4}};
+
+typedef struct {
+    char dir[64], db[96], log[96], speaker[96];
+    pulse_room room;
+} card_run;
+
+static void say(const char *dir, const char *name, const char *words)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "espeak-ng -v fr -s 150 -w '%s/raw.wav' '%s' && sox -R '%s/raw.wav' '%s/%s.wav' pad 0.3 0.3", dir, words,
+             dir, dir, name);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int count_in_file(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[1024];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}
+
+static int64_t query_int(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* The patient's side of the session: each time the kiosk starts listening, the answer to what it
+ * asked last ("? item N": answer N; a read-back or a saved answer: "oui"). Returns after item ITEMS
+ * is saved and confirmed, when the next item is asked. */
+static void converse(card_run *r, child_proc *c, int saved[ITEMS + 1])
+{
+    char line[1024], wav[160];
+    const char *next = NULL;
+    int played = 0, item, score;
+    pid_t player = 0;
+    for (;;) {
+        if (child_read_line(c, line, sizeof line, 100)) {
+            if (sscanf(line, "? item %d", &item) == 1) {
+                if (item > ITEMS)
+                    return;
+                next = item == 0 ? "oui" : answers[item].words;
+            } else if (sscanf(line, "saved item %d score %d", &item, &score) == 2) {
+                if (item <= ITEMS)
+                    saved[item] = score;
+                next = "oui";
+            } else if (strncmp(line, "? confirm", 9) == 0) {
+                next = "oui";
+            } else if (strncmp(line, "? review", 8) == 0) {
+                fail_msg("the session ended early: %s", line);
+            }
+        }
+        assert_false(c->eof);
+        if (count_in_file(r->log, "qlq-kiosk: listening (") > played && next) {
+            if (player > 0)
+                assert_int_equal(pulse_room_said(player) >= 0, 1);
+            snprintf(wav, sizeof wav, "%s/%s.wav", r->dir, next);
+            player = pulse_room_say(&r->room, wav);
+            assert_true(player > 0);
+            played++;
+        }
+        assert_true(played < 20); /* more turns than answers: the kiosk keeps asking again */
+    }
+}
+
+/* 20 ms frames of the speaker's recording (stereo, 44.1 kHz) louder than -40 dBFS, in ms. */
+static double speaker_speech_ms(const char *raw_path)
+{
+    FILE *f = fopen(raw_path, "rb");
+    assert_non_null(f);
+    enum { FRAME = SPEAKER_RATE / 50 };
+    static int16_t frame[2 * FRAME], mono[FRAME];
+    double loud = 0;
+    while (fread(frame, 4, FRAME, f) == FRAME) {
+        for (int i = 0; i < FRAME; i++)
+            mono[i] = (int16_t)((frame[2 * i] + frame[2 * i + 1]) / 2);
+        loud += audio_measure(mono, FRAME).rms_dbfs > -40.0 ? 20.0 : 0.0;
+    }
+    fclose(f);
+    return loud;
+}
+
+static void test_answered_through_the_sound_card(void **state)
+{
+    (void)state;
+    card_run r;
+    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
+    assert_non_null(mkdtemp(r.dir));
+    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
+    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
+    snprintf(r.speaker, sizeof r.speaker, "%s/speaker.raw", r.dir);
+    for (int i = 0; i <= ITEMS; i++)
+        say(r.dir, answers[i].words, answers[i].words);
+    char err[256];
+    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
+        fail_msg("%s", err);
+    assert_true(pulse_room_record_start(&r.room, r.speaker, SPEAKER_RATE, 2));
+
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, "--mic", "pulse",
+                    "--speaker", "pulse", "--mic-rate", "48000", NULL};
+    child_proc c;
+    assert_int_equal(child_start(&c, argv, r.log), 0);
+    const char *identity[][2] = {
+        {"consent", "yes"}, {"initials", "sc"}, {"birth_date", "1941-02-11"}, {"mode", "continuous"}, {"audio", "on"}};
+    char prompt[256];
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        assert_string_equal(prompt, identity[i][0]);
+        assert_int_equal(child_send(&c, identity[i][1]), 0);
+    }
+    int saved[ITEMS + 1] = {-1, -1, -1, -1};
+    converse(&r, &c, saved);
+    child_close_input(&c); /* the nurse closes the kiosk: the session stays, to be resumed */
+    assert_int_equal(child_wait(&c), 0);
+    pulse_room_record_stop(&r.room);
+    pulse_room_stop(&r.room);
+
+    for (int item = 1; item <= ITEMS; item++)
+        if (saved[item] != answers[item].score)
+            fail_msg("item %d: said '%s', saved %d", item, answers[item].words, saved[item]);
+    assert_int_equal(count_in_file(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                   "transcript <> '' AND confidence BETWEEN 0 AND 1"), ITEMS);
+    assert_int_equal(query_int(db, "SELECT sum(score) FROM responses WHERE question_num BETWEEN 1 AND 3"), 3 + 2 + 4);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                   "'ok' AND json_extract(metadata, '$.audio_snr_db') >= 20"), 1);
+    sqlite3_close(db);
+    double spoken_ms = speaker_speech_ms(r.speaker);
+    print_message("the kiosk spoke for %.1f s through the speaker; %d listening turns\n", spoken_ms / 1000,
+                  count_in_file(r.log, "qlq-kiosk: listening ("));
+    assert_true(spoken_ms > 10000.0); /* the check sentence, three items and their read-backs */
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* What an administrator does to pick the devices: list them, name them; a wrong name or rate says so. */
+static void test_choosing_the_devices(void **state)
+{
+    (void)state;
+    pulse_room room;
+    char err[256], line[512], log[] = "/tmp/qlq-card-log-XXXXXX";
+    if (!pulse_room_start(&room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
+        fail_msg("%s", err);
+    int fd = mkstemp(log);
+    assert_true(fd >= 0);
+    close(fd);
+    child_proc c;
+    char *list[] = {(char *)kiosk_binary(), "--list-audio", NULL};
+    assert_int_equal(child_start(&c, list, log), 0);
+    bool pulse = false, default_input = false;
+    while (child_read_line(&c, line, sizeof line, WAIT_MS)) {
+        pulse |= strncmp(line, "pulse ", 6) == 0 && strstr(line, " in 32") && strstr(line, "44100 Hz");
+        default_input |= strstr(line, "default input") != NULL;
+    }
+    assert_int_equal(child_wait(&c), 0);
+    assert_true(pulse && default_input);
+
+    char *bad_rate[] = {(char *)kiosk_binary(), "--mic-rate", "4000", NULL};
+    assert_int_equal(child_start(&c, bad_rate, log), 0);
+    assert_int_equal(child_wait(&c), 2);
+    assert_int_equal(count_in_file(log, "--mic-rate needs a sample rate between 8000 and 192000 Hz"), 1);
+
+    /* a microphone that is not there: the kiosk says which, and runs by touch */
+    char db[] = "/tmp/qlq-card-db-XXXXXX";
+    fd = mkstemp(db);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(db);
+    char *bad_mic[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db, "--mic", "no-such-mic", NULL};
+    assert_int_equal(child_start(&c, bad_mic, log), 0);
+    char prompt[256];
+    assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+    assert_string_equal(prompt, "consent");
+    child_close_input(&c);
+    assert_int_equal(child_wait(&c), 0);
+    assert_int_equal(count_in_file(log, "no sound card (PortAudio: no input device named 'no-such-mic'"), 1);
+    pulse_room_stop(&room);
+    unlink(log);
+    unlink(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_choosing_the_devices),
+        cmocka_unit_test(test_answered_through_the_sound_card),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
