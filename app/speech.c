@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -13,7 +14,17 @@ enum {
     CHUNK = AUDIO_RATE / 10,     /* 100 ms per read */
     HEARD_MAX = AUDIO_RATE * 30, /* the item 0 check keeps at most 30 s to measure */
     FRAME = AUDIO_RATE / 50,     /* 20 ms frames for the level measurement */
+    /* a live microphone gives sound every few ms, silence included: this long without any means it
+     * was unplugged or its stream stalled, and the endpointer, which counts samples, would wait forever */
+    MIC_STALL_MS = 2000,
 };
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 struct speech {
     audio_device *dev;
@@ -30,6 +41,7 @@ struct speech {
     asr_stream *stream;
     int16_t *heard; /* what this listen captured, for item 0's level and noise measurement */
     size_t heard_len;
+    int64_t last_sound_ms; /* when the microphone last gave samples (or listening began) */
 };
 
 speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_questionnaire *q)
@@ -228,6 +240,7 @@ static bool start_listening(speech *sp)
         return false;
     }
     sp->heard_len = 0;
+    sp->last_sound_ms = mono_ms();
     /* with "recogniser decided", the time the patient took to answer, and the turn's grammar */
     qlq_log("listening (%s)", sp->grammar == QLQ_GRAMMAR_YESNO    ? "yes or no"
                               : sp->grammar == QLQ_GRAMMAR_SCALE7 ? "1 to 7"
@@ -273,7 +286,19 @@ static bool listen_some(speech *sp, qlq_event *ev)
     } else if (sp->dev->ops->capture_at_end(sp->dev)) {
         r = asr_stream_finish(sp->stream);
         timed_out = r && r->speech_ms <= 0;
+    } else if (mono_ms() - sp->last_sound_ms > MIC_STALL_MS) {
+        /* heard nothing: the core asks again (a new capture, which may revive the stream), then
+         * invites a touch; half an answer cut by the failure is not taken */
+        qlq_log("the microphone gave no sound for %d ms (unplugged, or its stream stalled): listening stopped",
+                MIC_STALL_MS);
+        stop_listening(sp);
+        memset(ev, 0, sizeof *ev);
+        ev->type = QLQ_EV_HEARD_NOTHING;
+        ev->source = QLQ_SOURCE_VOICE;
+        return true;
     }
+    if (n > 0)
+        sp->last_sound_ms = mono_ms();
     if (!r)
         return false;
     to_event(sp, r, timed_out, ev);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -177,6 +178,66 @@ static void test_answered_through_the_sound_card(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Waits until `needle` has appeared `count` times in the log. */
+static bool wait_in_log(const char *log, const char *needle, int count, int timeout_ms)
+{
+    for (int waited = 0; waited < timeout_ms; waited += 50) {
+        if (count_in_file(log, needle) >= count)
+            return true;
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    return false;
+}
+
+/* The microphone goes dead while the kiosk listens (a USB microphone pulled out; here its source is
+ * suspended): the kiosk must not wait forever. It says it heard nothing and listens again, on a new
+ * capture, which hears the patient once the microphone is back. */
+static void test_microphone_going_silent(void **state)
+{
+    (void)state;
+    card_run r;
+    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
+    assert_non_null(mkdtemp(r.dir));
+    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
+    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
+    say(r.dir, "oui", "oui");
+    char err[256], wav[160], prompt[256];
+    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
+        fail_msg("%s", err);
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, NULL};
+    child_proc c;
+    assert_int_equal(child_start(&c, argv, r.log), 0);
+    const char *identity[][2] = {
+        {"consent", "yes"}, {"initials", "mg"}, {"birth_date", "1940-05-01"}, {"mode", "continuous"}, {"audio", "on"}};
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        assert_int_equal(child_send(&c, identity[i][1]), 0);
+    }
+    assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 1, WAIT_MS));
+    assert_int_equal(system("pactl suspend-sink room 1"), 0);
+    assert_true(wait_in_log(r.log, "the microphone gave no sound for 2000 ms", 1, 15000));
+    assert_int_equal(system("pactl suspend-sink room 0"), 0);
+    assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 2, WAIT_MS)); /* asked again */
+    snprintf(wav, sizeof wav, "%s/oui.wav", r.dir);
+    assert_int_equal(pulse_room_said(pulse_room_say(&r.room, wav)) >= 0, 1);
+    do /* item 0 was asked before: the check is passed when item 1 is */
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+    while (strcmp(prompt, "item 0") == 0);
+    assert_string_equal(prompt, "item 1 scale=4");
+    child_close_input(&c);
+    assert_int_equal(child_wait(&c), 0);
+    pulse_room_stop(&r.room);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                   "'ok'"), 1);
+    sqlite3_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* What an administrator does to pick the devices: list them, name them; a wrong name or rate says so. */
 static void test_choosing_the_devices(void **state)
 {
@@ -228,6 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choosing_the_devices),
         cmocka_unit_test(test_answered_through_the_sound_card),
+        cmocka_unit_test(test_microphone_going_silent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
