@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5 };
+/* PA_STALL_MS: playback that has not moved for this long is stalled (the speaker was unplugged, its
+ * server stopped): it is given up, so that the kiosk goes on to listen instead of waiting for ever. */
+enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5, PA_STALL_MS = 2000 };
 
 typedef struct {
     PaStream *in, *out;
@@ -28,6 +30,8 @@ typedef struct {
     int16_t *play_buf; /* at out_rate; freed only while the output stream is stopped */
     size_t play_count;
     atomic_size_t play_pos;
+    size_t seen_pos; /* play_pos when playing() last saw it move, at seen_ms */
+    double seen_ms;
 } pa_dev;
 
 static pa_dev *impl(audio_device *d) { return d->impl; }
@@ -188,6 +192,8 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
     p->play_buf = conv.samples;
     p->play_count = conv.count;
     atomic_store(&p->play_pos, 0);
+    p->seen_pos = 0;
+    p->seen_ms = audio_now_ms();
     if (conv.count == 0)
         return AUDIO_OK;
     PaError e = Pa_StartStream(p->out);
@@ -198,7 +204,24 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
     return AUDIO_OK;
 }
 
-static bool pa_playing(audio_device *d) { return Pa_IsStreamActive(impl(d)->out) == 1; }
+static bool pa_playing(audio_device *d)
+{
+    pa_dev *p = impl(d);
+    if (Pa_IsStreamActive(p->out) != 1)
+        return false;
+    size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
+    double now = audio_now_ms();
+    if (pos != p->seen_pos) {
+        p->seen_pos = pos;
+        p->seen_ms = now;
+    } else if (now - p->seen_ms > PA_STALL_MS && pos < p->play_count) {
+        audio_log("PortAudio: playback stalled for %d ms at %zu of %zu samples (speaker unplugged?): stopped",
+                  PA_STALL_MS, pos, p->play_count);
+        Pa_AbortStream(p->out);
+        return false;
+    }
+    return true;
+}
 
 static void pa_destroy(audio_device *d)
 {

@@ -94,6 +94,8 @@ typedef struct {
     bool (*capture_at_end)(audio_device *d);
     /* Starts playing (returns at once); samples at `rate` are converted as needed. */
     audio_status (*play)(audio_device *d, const int16_t *samples, size_t count, int rate);
+    /* False once played; on a sound card also when playback has not moved for 2 s (the speaker was
+     * unplugged): it is then stopped, and logged. */
     bool (*playing)(audio_device *d);
     /* Interrupts playback at once (the patient answered before the item was read to the end). */
     void (*play_stop)(audio_device *d);

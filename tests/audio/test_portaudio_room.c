@@ -280,6 +280,42 @@ static void test_speaker_stops_at_once(void **state)
     audio_pcm_free(&heard);
 }
 
+/* Plays the speech and waits while the device says it plays; the time that took. */
+static double play_through(audio_device *d, const audio_pcm *speech, const char *during, int after_ms)
+{
+    double t0 = now_ms();
+    assert_int_equal(d->ops->play(d, speech->samples, speech->count, AUDIO_RATE), AUDIO_OK);
+    bool done = during == NULL;
+    while (d->ops->playing(d) && now_ms() - t0 < MAX_SECONDS * 1000.0) {
+        if (!done && now_ms() - t0 >= after_ms) {
+            assert_int_equal(system(during), 0);
+            done = true;
+        }
+        sleep_ms(5);
+    }
+    return now_ms() - t0;
+}
+
+/* The speaker is unplugged while the kiosk speaks (here its sink is suspended): playback that no
+ * longer moves is given up after 2 s instead of playing for ever, and plays again once it is back. */
+static void test_speaker_unplugged_while_playing(void **state)
+{
+    fixture *f = *state;
+    char err[256];
+    audio_device *d = audio_open_portaudio(NULL, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    double speech_ms = 1000.0 * (double)f->speech.count / AUDIO_RATE;
+    double stalled_ms = play_through(d, &f->speech, "pactl suspend-sink speaker 1", 300);
+    assert_int_equal(system("pactl suspend-sink speaker 0"), 0);
+    double again_ms = play_through(d, &f->speech, NULL, 0);
+    print_message("speaker suspended after 300 ms: given up after %.0f ms; back: played %.0f ms of %.0f ms\n",
+                  stalled_ms, again_ms, speech_ms);
+    assert_true(stalled_ms > 2000.0 && stalled_ms < 4000.0);
+    assert_true(again_ms > speech_ms * 0.9 && again_ms < speech_ms + 1000.0);
+    d->ops->destroy(d);
+}
+
 typedef struct {
     int devices, default_inputs;
     bool pulse;
@@ -343,6 +379,7 @@ int main(void)
         cmocka_unit_test(test_capture_converts_a_native_rate),
         cmocka_unit_test(test_speaker_plays_at_its_own_rate),
         cmocka_unit_test(test_speaker_stops_at_once),
+        cmocka_unit_test(test_speaker_unplugged_while_playing),
         cmocka_unit_test(test_devices_by_name),
     };
     const struct CMUnitTest without_server[] = {
