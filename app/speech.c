@@ -268,6 +268,15 @@ static void log_decision(const asr_result *r)
             tones);
 }
 
+/* The event for a turn the microphone failed: the core asks again, then invites a touch. */
+static bool heard_nothing(qlq_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->type = QLQ_EV_HEARD_NOTHING;
+    ev->source = QLQ_SOURCE_VOICE;
+    return true;
+}
+
 /* Feeds what the microphone has; true with *ev when the recogniser decided. */
 static bool listen_some(speech *sp, qlq_event *ev)
 {
@@ -292,10 +301,7 @@ static bool listen_some(speech *sp, qlq_event *ev)
         qlq_log("the microphone gave no sound for %d ms (unplugged, or its stream stalled): listening stopped",
                 MIC_STALL_MS);
         stop_listening(sp);
-        memset(ev, 0, sizeof *ev);
-        ev->type = QLQ_EV_HEARD_NOTHING;
-        ev->source = QLQ_SOURCE_VOICE;
-        return true;
+        return heard_nothing(ev);
     }
     if (n > 0)
         sp->last_sound_ms = mono_ms();
@@ -322,7 +328,9 @@ bool speech_poll(speech *sp, qlq_event *ev)
     }
     if (!sp->listen_wanted)
         return false;
-    if (!sp->stream && !start_listening(sp))
-        return false;
+    if (!sp->stream && !start_listening(sp)) {
+        /* no microphone now: heard nothing, so that the core asks again, then invites a touch */
+        return heard_nothing(ev);
+    }
     return listen_some(sp, ev);
 }

@@ -11,12 +11,17 @@
 #include <portaudio.h>
 #include <samplerate.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* PA_STALL_MS: playback that has not moved for this long is stalled (the speaker was unplugged, its
- * server stopped): it is given up, so that the kiosk goes on to listen instead of waiting for ever. */
-enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5, PA_STALL_MS = 2000 };
+/* PA_STALL_MS: a stream that has not moved for this long is stalled (a device unplugged, its sound
+ * server stopped): playback is given up, so that the kiosk goes on to listen instead of waiting for
+ * ever, and the device is marked broken. A broken device is never started again (PortAudio 19.6 hangs
+ * for ever in Pa_StartStream on a stream whose server died): the next capture or playback first
+ * reopens PortAudio and the devices, at most every PA_RECONNECT_MS, so that a card plugged back in
+ * or a restarted sound server is used again. */
+enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5, PA_STALL_MS = 2000, PA_RECONNECT_MS = 3000, PA_NAME = 256 };
 
 typedef struct {
     PaStream *in, *out;
@@ -32,7 +37,15 @@ typedef struct {
     atomic_size_t play_pos;
     size_t seen_pos; /* play_pos when playing() last saw it move, at seen_ms */
     double seen_ms;
+    double heard_ms; /* when capture_read last had samples */
+    char in_name[PA_NAME], out_name[PA_NAME];
+    audio_portaudio_config cfg; /* names pointing into in_name/out_name, for reopening */
+    bool initialised; /* Pa_Initialize succeeded and is not yet undone */
+    bool broken;
+    double reopened_ms;
 } pa_dev;
+
+static bool reopen(pa_dev *p);
 
 static pa_dev *impl(audio_device *d) { return d->impl; }
 
@@ -85,6 +98,8 @@ static audio_status pa_capture_start(audio_device *d)
     pa_dev *p = impl(d);
     if (p->capturing)
         return AUDIO_OK;
+    if (p->broken && !reopen(p))
+        return AUDIO_ERR_DEVICE;
     int16_t drop[256];
     while (audio_ring_pop(p->ring, drop, 256) > 0) { /* the stream is stopped: we are the only side */
     }
@@ -94,9 +109,11 @@ static audio_status pa_capture_start(audio_device *d)
     PaError e = Pa_StartStream(p->in);
     if (e != paNoError) {
         audio_log("PortAudio: cannot start capture: %s", Pa_GetErrorText(e));
+        p->broken = true;
         return AUDIO_ERR_DEVICE;
     }
     p->capturing = true;
+    p->heard_ms = audio_now_ms();
     return AUDIO_OK;
 }
 
@@ -148,6 +165,12 @@ static size_t pa_capture_read(audio_device *d, int16_t *buf, size_t max, int wai
     for (;;) {
         size_t n = convert_available(p, buf, max);
         double now = audio_now_ms();
+        if (n > 0)
+            p->heard_ms = now;
+        else if (!p->broken && now - p->heard_ms > PA_STALL_MS) {
+            audio_log("PortAudio: capture gave nothing for %d ms (microphone unplugged?)", PA_STALL_MS);
+            p->broken = true;
+        }
         if (n > 0 || now >= deadline)
             return n;
         int ms = (int)(deadline - now) + 1;
@@ -160,7 +183,8 @@ static void pa_capture_stop(audio_device *d)
     pa_dev *p = impl(d);
     if (!p->capturing)
         return;
-    Pa_StopStream(p->in);
+    if (!p->broken)
+        Pa_StopStream(p->in);
     p->capturing = false;
     unsigned long lost = atomic_load(&p->overruns);
     if (lost)
@@ -176,7 +200,7 @@ static bool pa_capture_at_end(audio_device *d)
 static void pa_play_stop(audio_device *d)
 {
     pa_dev *p = impl(d);
-    if (Pa_IsStreamStopped(p->out) == 0)
+    if (p->out && !p->broken && Pa_IsStreamStopped(p->out) == 0)
         Pa_AbortStream(p->out); /* at once, not after the buffered audio */
 }
 
@@ -184,6 +208,8 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
 {
     pa_dev *p = impl(d);
     pa_play_stop(d);
+    if (p->broken && !reopen(p))
+        return AUDIO_ERR_DEVICE;
     audio_pcm in = {.samples = (int16_t *)samples, .count = count, .rate = rate}, conv;
     audio_status s = audio_resample(&in, p->out_rate, &conv);
     if (s != AUDIO_OK)
@@ -199,6 +225,7 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
     PaError e = Pa_StartStream(p->out);
     if (e != paNoError) {
         audio_log("PortAudio: cannot start playback: %s", Pa_GetErrorText(e));
+        p->broken = true;
         return AUDIO_ERR_DEVICE;
     }
     return AUDIO_OK;
@@ -207,7 +234,7 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
 static bool pa_playing(audio_device *d)
 {
     pa_dev *p = impl(d);
-    if (Pa_IsStreamActive(p->out) != 1)
+    if (p->broken || Pa_IsStreamActive(p->out) != 1)
         return false;
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
     double now = audio_now_ms();
@@ -217,10 +244,25 @@ static bool pa_playing(audio_device *d)
     } else if (now - p->seen_ms > PA_STALL_MS && pos < p->play_count) {
         audio_log("PortAudio: playback stalled for %d ms at %zu of %zu samples (speaker unplugged?): stopped",
                   PA_STALL_MS, pos, p->play_count);
-        Pa_AbortStream(p->out);
+        p->broken = true;
         return false;
     }
     return true;
+}
+
+/* A broken stream is closed without being stopped first (stopping waits on the dead device). */
+static void close_streams(pa_dev *p)
+{
+    PaStream **streams[2] = {&p->in, &p->out};
+    for (int i = 0; i < 2; i++) {
+        if (!*streams[i])
+            continue;
+        if (!p->broken)
+            Pa_AbortStream(*streams[i]);
+        Pa_CloseStream(*streams[i]);
+        *streams[i] = NULL;
+    }
+    p->capturing = false;
 }
 
 static void pa_destroy(audio_device *d)
@@ -228,21 +270,15 @@ static void pa_destroy(audio_device *d)
     if (!d)
         return;
     pa_dev *p = impl(d);
-    if (p->in) {
-        Pa_AbortStream(p->in);
-        Pa_CloseStream(p->in);
-    }
-    if (p->out) {
-        Pa_AbortStream(p->out);
-        Pa_CloseStream(p->out);
-    }
+    close_streams(p);
     audio_ring_destroy(p->ring);
     if (p->src)
         src_delete(p->src);
     free(p->play_buf);
+    if (p->initialised)
+        Pa_Terminate();
     free(p);
     free(d);
-    Pa_Terminate();
 }
 
 static const audio_ops pa_ops = {
@@ -323,6 +359,9 @@ static bool open_all(pa_dev *p, const audio_portaudio_config *cfg, char *err, si
         !open_stream(p, out, false, 0, err, err_len))
         return false;
     int e = 0;
+    audio_ring_destroy(p->ring);
+    if (p->src)
+        src_delete(p->src);
     p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
     p->src = src_new(SRC_SINC_FASTEST, 1, &e);
     if (!p->ring || !p->src) {
@@ -360,6 +399,12 @@ audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err,
     }
     atomic_init(&p->overruns, 0);
     atomic_init(&p->play_pos, 0);
+    p->initialised = true;
+    snprintf(p->in_name, sizeof p->in_name, "%s", cfg->input_name ? cfg->input_name : "");
+    snprintf(p->out_name, sizeof p->out_name, "%s", cfg->output_name ? cfg->output_name : "");
+    p->cfg = (audio_portaudio_config){.input_name = cfg->input_name ? p->in_name : NULL,
+                                      .output_name = cfg->output_name ? p->out_name : NULL,
+                                      .input_rate = cfg->input_rate};
     d->ops = &pa_ops;
     d->impl = p;
     if (!open_all(p, cfg, err, err_len)) {
@@ -367,6 +412,31 @@ audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err,
         return NULL;
     }
     return d;
+}
+
+/* Starts PortAudio afresh (it lists devices only when initialised) and opens the devices again. */
+static bool reopen(pa_dev *p)
+{
+    double now = audio_now_ms();
+    if (p->reopened_ms > 0 && now - p->reopened_ms < PA_RECONNECT_MS)
+        return false;
+    p->reopened_ms = now;
+    close_streams(p);
+    if (p->initialised)
+        Pa_Terminate();
+    PaError e = Pa_Initialize();
+    p->initialised = e == paNoError;
+    char err[256];
+    if (!p->initialised)
+        snprintf(err, sizeof err, "cannot initialise: %s", Pa_GetErrorText(e));
+    p->broken = !p->initialised || !open_all(p, &p->cfg, err, sizeof err);
+    if (p->broken) {
+        close_streams(p);
+        audio_log("PortAudio: the sound card is still unusable: %s", err);
+        return false;
+    }
+    audio_log("PortAudio: sound card opened again");
+    return true;
 }
 
 int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info), void *ctx, char *err,

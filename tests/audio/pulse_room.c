@@ -1,4 +1,5 @@
 /* pulse_room.c - see pulse_room.h. The programs are Debian's pulseaudio, paplay and parec. */
+#define _DEFAULT_SOURCE /* closefrom */
 #include "pulse_room.h"
 
 #include <errno.h>
@@ -39,6 +40,8 @@ static pid_t spawn(char *const argv[], const char *out_path, bool also_stderr)
         _exit(126);
     dup2(fd, STDOUT_FILENO);
     dup2(also_stderr ? fd : quiet, STDERR_FILENO);
+    /* nothing else of the test's: a pipe to a kiosk's stdin held open here would never reach EOF */
+    closefrom(STDERR_FILENO + 1);
     execvp(argv[0], argv);
     _exit(127);
 }
@@ -103,31 +106,18 @@ static bool keep_latency_low(pulse_room *r, char *err, size_t err_len)
     return false;
 }
 
-bool pulse_room_start(pulse_room *r, int room_rate, int room_channels, int speaker_rate, int speaker_channels,
-                      char *err, size_t err_len)
+/* Starts the server on the room's script and socket; waits until it answers with both sinks. */
+static bool launch(pulse_room *r, char *err, size_t err_len)
 {
-    memset(r, 0, sizeof *r);
-    snprintf(r->dir, sizeof r->dir, "/tmp/qlq-pulse-XXXXXX");
-    if (!mkdtemp(r->dir)) {
-        set_err(err, err_len, "cannot make a folder for the sound server: %s", strerror(errno));
-        return false;
-    }
-    char script[128], log[128], server[128];
+    char script[128], log[128];
+    snprintf(script, sizeof script, "%s/room.pa", r->dir);
     snprintf(log, sizeof log, "%s/server.log", r->dir);
-    if (!write_script(r, room_rate, room_channels, speaker_rate, speaker_channels, script, sizeof script)) {
-        set_err(err, err_len, "cannot write %s", script);
-        return false;
-    }
-    snprintf(server, sizeof server, "unix:%s/native", r->dir);
-    setenv("PULSE_SERVER", server, 1);
     /* the server keeps its state in the test's folder, not in the user's */
-    char *argv[] = {"env", "HOME=", "XDG_RUNTIME_DIR=", "pulseaudio", "-n", "-F", script, "--daemonize=no",
-                    "--exit-idle-time=-1", "--disallow-exit", "--use-pid-file=no", "--log-target=stderr", NULL};
     char home[96], runtime[96];
     snprintf(home, sizeof home, "HOME=%s", r->dir);
     snprintf(runtime, sizeof runtime, "XDG_RUNTIME_DIR=%s", r->dir);
-    argv[1] = home;
-    argv[2] = runtime;
+    char *argv[] = {"env", home, runtime, "pulseaudio", "-n", "-F", script, "--daemonize=no", "--exit-idle-time=-1",
+                    "--disallow-exit", "--use-pid-file=no", "--log-target=stderr", NULL};
     r->server = spawn(argv, log, true);
     if (r->server < 0) {
         set_err(err, err_len, "cannot start pulseaudio: %s", strerror(errno));
@@ -146,6 +136,46 @@ bool pulse_room_start(pulse_room *r, int room_rate, int room_channels, int speak
     set_err(err, err_len, "pulseaudio did not answer within 10 s (see %s)", log);
     return false;
 }
+
+bool pulse_room_start(pulse_room *r, int room_rate, int room_channels, int speaker_rate, int speaker_channels,
+                      char *err, size_t err_len)
+{
+    memset(r, 0, sizeof *r);
+    snprintf(r->dir, sizeof r->dir, "/tmp/qlq-pulse-XXXXXX");
+    if (!mkdtemp(r->dir)) {
+        set_err(err, err_len, "cannot make a folder for the sound server: %s", strerror(errno));
+        return false;
+    }
+    char script[128], server[128];
+    if (!write_script(r, room_rate, room_channels, speaker_rate, speaker_channels, script, sizeof script)) {
+        set_err(err, err_len, "cannot write %s", script);
+        return false;
+    }
+    snprintf(server, sizeof server, "unix:%s/native", r->dir);
+    setenv("PULSE_SERVER", server, 1);
+    return launch(r, err, err_len);
+}
+
+/* Stops the server's players and then the server, with `sig`. */
+static void stop_processes(pulse_room *r, int sig)
+{
+    pulse_room_record_stop(r);
+    for (int i = 0; i < 2; i++)
+        if (r->keepers[i] > 0) {
+            kill(r->keepers[i], SIGTERM);
+            reap(r->keepers[i], 5000);
+            r->keepers[i] = 0;
+        }
+    if (r->server > 0) {
+        kill(r->server, sig);
+        reap(r->server, 5000);
+        r->server = 0;
+    }
+}
+
+void pulse_room_crash(pulse_room *r) { stop_processes(r, SIGKILL); }
+
+bool pulse_room_restart(pulse_room *r, char *err, size_t err_len) { return launch(r, err, err_len); }
 
 pid_t pulse_room_say(const pulse_room *r, const char *wav_path)
 {
@@ -185,18 +215,7 @@ void pulse_room_record_stop(pulse_room *r)
 
 void pulse_room_stop(pulse_room *r)
 {
-    pulse_room_record_stop(r);
-    for (int i = 0; i < 2; i++)
-        if (r->keepers[i] > 0) {
-            kill(r->keepers[i], SIGTERM);
-            reap(r->keepers[i], 5000);
-            r->keepers[i] = 0;
-        }
-    if (r->server > 0) {
-        kill(r->server, SIGTERM);
-        reap(r->server, 5000);
-        r->server = 0;
-    }
+    stop_processes(r, SIGTERM);
     unsetenv("PULSE_SERVER");
     if (r->dir[0]) {
         char cmd[128];

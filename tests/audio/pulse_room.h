@@ -31,6 +31,10 @@ int pulse_room_said(pid_t player);
 /* Records the speaker's monitor as raw signed 16-bit little-endian samples at `rate` x `channels`. */
 bool pulse_room_record_start(pulse_room *r, const char *raw_path, int rate, int channels);
 void pulse_room_record_stop(pulse_room *r);
+/* The sound server dies (SIGKILL), as when a device's server crashes or the device goes away. */
+void pulse_room_crash(pulse_room *r);
+/* Starts it again on the same socket, after pulse_room_crash. */
+bool pulse_room_restart(pulse_room *r, char *err, size_t err_len);
 void pulse_room_stop(pulse_room *r);
 
 #endif

@@ -238,6 +238,87 @@ static void test_microphone_going_silent(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+static void send_identity(child_proc *c, const char *mode)
+{
+    const char *answers_in_order[] = {"yes", "ss", "1939-09-09", mode, "on"};
+    const char *prompts[] = {"consent", "initials", "birth_date", "mode", "audio"};
+    char prompt[256];
+    for (size_t i = 0; i < 5; i++) {
+        assert_true(child_next_prompt(c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        assert_string_equal(prompt, prompts[i]);
+        assert_int_equal(child_send(c, answers_in_order[i]), 0);
+    }
+}
+
+/* The sound server dies while the kiosk listens (a device's server crashing, a card pulled out):
+ * the kiosk must neither hang (PortAudio 19.6 waits for ever when a stream of a dead server is
+ * started again) nor lose the session: the patient goes on by touch. Once the server is back, the
+ * next patient is heard again, without restarting the kiosk. */
+static void test_sound_server_dies_and_comes_back(void **state)
+{
+    (void)state;
+    card_run r;
+    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
+    assert_non_null(mkdtemp(r.dir));
+    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
+    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
+    say(r.dir, "oui", "oui");
+    char err[256], wav[160], prompt[256], line[256];
+    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
+        fail_msg("%s", err);
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, NULL};
+    child_proc c;
+    assert_int_equal(child_start(&c, argv, r.log), 0);
+    send_identity(&c, "continuous");
+    assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 1, WAIT_MS));
+    pulse_room_crash(&r.room);
+    assert_true(wait_in_log(r.log, "capture gave nothing for 2000 ms", 1, 15000));
+    do /* the check fails for want of a microphone: the kiosk goes on to item 1, by touch */
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, 30000, NULL, NULL));
+    while (strcmp(prompt, "item 0") == 0);
+    assert_string_equal(prompt, "item 1 scale=4");
+    if (!pulse_room_restart(&r.room, err, sizeof err))
+        fail_msg("%s", err);
+    /* the kiosk tries its sound card again at most every 3 s; a patient answering 30 items takes longer */
+    struct timespec patient = {3, 500 * 1000000L};
+    nanosleep(&patient, NULL);
+    for (int item = 1;; item++) { /* the rest of the session by touch */
+        assert_int_equal(child_send(&c, "2"), 0);
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        if (strncmp(prompt, "review", 6) == 0)
+            break;
+        snprintf(line, sizeof line, "item %d scale=", item + 1);
+        assert_int_equal(strncmp(prompt, line, strlen(line)), 0);
+    }
+    assert_string_equal(prompt, "review missing=");
+    assert_int_equal(child_send(&c, "submit"), 0);
+    /* the next patient, by voice */
+    int turns = count_in_file(r.log, "qlq-kiosk: listening (");
+    send_identity(&c, "continuous");
+    assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", turns + 1, WAIT_MS));
+    snprintf(wav, sizeof wav, "%s/oui.wav", r.dir);
+    pid_t player = pulse_room_say(&r.room, wav);
+    do
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+    while (strcmp(prompt, "item 0") == 0);
+    assert_string_equal(prompt, "item 1 scale=4");
+    assert_true(pulse_room_said(player) >= 0);
+    child_close_input(&c);
+    assert_int_equal(child_wait(&c), 0);
+    pulse_room_stop(&r.room);
+    assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted'"), 1);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE score = 2 AND response_type = 'MANUAL'"), 30);
+    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                   "'ok'"), 1);
+    sqlite3_close(db);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* What an administrator does to pick the devices: list them, name them; a wrong name or rate says so. */
 static void test_choosing_the_devices(void **state)
 {
@@ -290,6 +371,9 @@ int main(void)
         cmocka_unit_test(test_choosing_the_devices),
         cmocka_unit_test(test_answered_through_the_sound_card),
         cmocka_unit_test(test_microphone_going_silent),
+        cmocka_unit_test(test_sound_server_dies_and_comes_back),
     };
+    if (getenv("QLQ_TEST_FILTER"))
+        cmocka_set_test_filter(getenv("QLQ_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
