@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "db_query.h"
 #include "kiosk_driver.h"
 
 enum { WAIT_MS = 120000 };
@@ -91,16 +92,6 @@ static void make_turns(const char *dir)
     }
 }
 
-static int64_t query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static void expect_prompt(child_proc *c, const char *expected)
 {
     char prompt[256];
@@ -165,13 +156,13 @@ static void run_kiosk(voice_run *r, const char *lang)
 static void expect_voice_records(const voice_run *r, sqlite3 *db)
 {
     assert_int_equal(r->saved[0], 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
-                                   "transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
-                                   "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
-                                   "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
-                                   "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                      "transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM answer_events WHERE source = 'VOICE' AND "
+                                      "action IN ('ANSWER', 'CHANGE') AND question_num >= 1"), 30);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted' AND "
+                                      "mode = 'CONTINUOUS' AND json_extract(metadata, '$.audio_check') = 'ok' AND "
+                                      "json_extract(metadata, '$.audio_snr_db') IS NOT NULL"), 1);
     struct stat st;
     assert_int_equal(stat(r->out, &st), 0);
     assert_true(st.st_size > 44 + 16000 * 2 * 60); /* more than a minute of the kiosk's voice */
@@ -198,14 +189,14 @@ static void test_whole_session_answered_by_voice(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     expect_voice_records(&r, db);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM answer_events WHERE question_num = 1"), 1);
     char non_stored[160];
     snprintf(non_stored, sizeof non_stored, "SELECT count(*) FROM responses WHERE question_num = %d AND score = 1 "
              "AND transcript = 'non' AND response_type = 'VOICE'", ITEM_ANSWERED_NON);
-    assert_int_equal(query_int(db, non_stored), 1);
+    assert_int_equal(db_query_int(db, non_stored), 1);
     /* eSpeak's dry "oui" in a silent file: its sound dies away at once, no echo */
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE "
-                                   "json_extract(metadata, '$.audio_echo_ms') BETWEEN 10 AND 240"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE "
+                                      "json_extract(metadata, '$.audio_echo_ms') BETWEEN 10 AND 240"), 1);
     sqlite3_close(db);
     clean_up(&r);
 }
@@ -236,7 +227,7 @@ static void test_whole_session_answered_by_voice_in_english(void **state)
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     expect_voice_records(&r, db);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE language = 'en'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE language = 'en'"), 1);
     sqlite3_close(db);
     clean_up(&r);
 }

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "db_query.h"
 #include "kiosk_driver.h"
 #include "pulse_room.h"
 #include "qlq_audio.h"
@@ -55,16 +56,6 @@ static int count_in_file(const char *path, const char *needle)
         n += strstr(line, needle) != NULL;
     fclose(f);
     return n;
-}
-
-static int64_t query_int(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    int64_t v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 /* The patient's side of the session: each time the kiosk starts listening, the answer to what it
@@ -122,60 +113,73 @@ static double speaker_speech_ms(const char *raw_path)
     return loud;
 }
 
-static void test_answered_through_the_sound_card(void **state)
+/* A temporary folder with the patient's "oui" in it and the kiosk's paths, and a sound server. */
+static void prepare_run(card_run *r)
 {
-    (void)state;
-    card_run r;
-    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
-    assert_non_null(mkdtemp(r.dir));
-    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
-    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
-    snprintf(r.speaker, sizeof r.speaker, "%s/speaker.raw", r.dir);
-    for (int i = 0; i <= ITEMS; i++)
-        say(r.dir, answers[i].words, answers[i].words);
+    snprintf(r->dir, sizeof r->dir, "/tmp/qlq-card-XXXXXX");
+    assert_non_null(mkdtemp(r->dir));
+    snprintf(r->db, sizeof r->db, "%s/kiosk.db", r->dir);
+    snprintf(r->log, sizeof r->log, "%s/stderr.log", r->dir);
+    snprintf(r->speaker, sizeof r->speaker, "%s/speaker.raw", r->dir);
+    say(r->dir, "oui", "oui");
     char err[256];
-    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
+    if (!pulse_room_start(&r->room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
         fail_msg("%s", err);
-    assert_true(pulse_room_record_start(&r.room, r.speaker, SPEAKER_RATE, 2));
+}
 
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, "--mic", "pulse",
-                    "--speaker", "pulse", "--mic-rate", "48000", NULL};
-    child_proc c;
-    assert_int_equal(child_start(&c, argv, r.log), 0);
-    const char *identity[][2] = {
-        {"consent", "yes"}, {"initials", "sc"}, {"birth_date", "1941-02-11"}, {"mode", "continuous"}, {"audio", "on"}};
+static void clean_up(card_run *r)
+{
+    pulse_room_stop(&r->room);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static sqlite3 *open_db(const card_run *r)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r->db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    return db;
+}
+
+static void send_identity(child_proc *c, const char *mode)
+{
+    const char *answers_in_order[] = {"yes", "ps", "1939-09-09", mode, "on"};
+    const char *prompts[] = {"consent", "initials", "birth_date", "mode", "audio"};
     char prompt[256];
     for (size_t i = 0; i < 5; i++) {
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-        assert_string_equal(prompt, identity[i][0]);
-        assert_int_equal(child_send(&c, identity[i][1]), 0);
+        assert_true(child_next_prompt(c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        assert_string_equal(prompt, prompts[i]);
+        assert_int_equal(child_send(c, answers_in_order[i]), 0);
     }
-    int saved[ITEMS + 1] = {-1, -1, -1, -1};
-    converse(&r, &c, saved);
-    child_close_input(&c); /* the nurse closes the kiosk: the session stays, to be resumed */
-    assert_int_equal(child_wait(&c), 0);
-    pulse_room_record_stop(&r.room);
-    pulse_room_stop(&r.room);
+}
 
-    for (int item = 1; item <= ITEMS; item++)
-        if (saved[item] != answers[item].score)
-            fail_msg("item %d: said '%s', saved %d", item, answers[item].words, saved[item]);
-    assert_int_equal(count_in_file(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
-                                   "transcript <> '' AND confidence BETWEEN 0 AND 1"), ITEMS);
-    assert_int_equal(query_int(db, "SELECT sum(score) FROM responses WHERE question_num BETWEEN 1 AND 3"), 3 + 2 + 4);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
-                                   "'ok' AND json_extract(metadata, '$.audio_snr_db') >= 20"), 1);
-    sqlite3_close(db);
-    double spoken_ms = speaker_speech_ms(r.speaker);
-    print_message("the kiosk spoke for %.1f s through the speaker; %d listening turns\n", spoken_ms / 1000,
-                  count_in_file(r.log, "qlq-kiosk: listening ("));
-    assert_true(spoken_ms > 10000.0); /* the check sentence, three items and their read-backs */
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
-    assert_int_equal(system(cmd), 0);
+/* The real kiosk on the sound server's default devices, or on its named ones at 48 kHz; the patient's
+ * identity given, continuous mode. */
+static void start_kiosk(card_run *r, child_proc *c, bool named_devices)
+{
+    char *plain[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r->db, NULL};
+    char *named[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r->db, "--mic", "pulse",
+                     "--speaker", "pulse", "--mic-rate", "48000", NULL};
+    assert_int_equal(child_start(c, named_devices ? named : plain, r->log), 0);
+    send_identity(c, "continuous");
+}
+
+/* Item 0, the microphone check, was asked (and may be asked again); the kiosk goes on to item 1. */
+static void expect_item_1(child_proc *c, int timeout_ms)
+{
+    char prompt[256];
+    do
+        assert_true(child_next_prompt(c, prompt, sizeof prompt, timeout_ms, NULL, NULL));
+    while (strcmp(prompt, "item 0") == 0);
+    assert_string_equal(prompt, "item 1 scale=4");
+}
+
+/* The nurse closes the kiosk: a session not submitted stays, to be resumed. */
+static void close_kiosk(child_proc *c)
+{
+    child_close_input(c);
+    assert_int_equal(child_wait(c), 0);
 }
 
 /* Waits until `needle` has appeared `count` times in the log. */
@@ -190,6 +194,47 @@ static bool wait_in_log(const char *log, const char *needle, int count, int time
     return false;
 }
 
+static void say_oui(card_run *r)
+{
+    char wav[160];
+    snprintf(wav, sizeof wav, "%s/oui.wav", r->dir);
+    assert_true(pulse_room_say(&r->room, wav) > 0);
+}
+
+static void test_answered_through_the_sound_card(void **state)
+{
+    (void)state;
+    card_run r;
+    prepare_run(&r);
+    for (int i = 1; i <= ITEMS; i++)
+        say(r.dir, answers[i].words, answers[i].words);
+    assert_true(pulse_room_record_start(&r.room, r.speaker, SPEAKER_RATE, 2));
+    child_proc c;
+    start_kiosk(&r, &c, true);
+    int saved[ITEMS + 1] = {-1, -1, -1, -1};
+    converse(&r, &c, saved);
+    close_kiosk(&c);
+    pulse_room_record_stop(&r.room);
+
+    for (int item = 1; item <= ITEMS; item++)
+        if (saved[item] != answers[item].score)
+            fail_msg("item %d: said '%s', saved %d", item, answers[item].words, saved[item]);
+    assert_int_equal(count_in_file(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                      "transcript <> '' AND confidence BETWEEN 0 AND 1"), ITEMS);
+    assert_int_equal(db_query_int(db, "SELECT sum(score) FROM responses WHERE question_num BETWEEN 1 AND 3"),
+                     3 + 2 + 4);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'ok' AND json_extract(metadata, '$.audio_snr_db') >= 20"), 1);
+    sqlite3_close(db);
+    double spoken_ms = speaker_speech_ms(r.speaker);
+    print_message("the kiosk spoke for %.1f s through the speaker; %d listening turns\n", spoken_ms / 1000,
+                  count_in_file(r.log, "qlq-kiosk: listening ("));
+    assert_true(spoken_ms > 10000.0); /* the check sentence, three items and their read-backs */
+    clean_up(&r);
+}
+
 /* The microphone goes dead while the kiosk listens (a USB microphone pulled out; here its source is
  * suspended): the kiosk must not wait forever. It says it heard nothing and listens again, on a new
  * capture, which hears the patient once the microphone is back. */
@@ -197,57 +242,22 @@ static void test_microphone_going_silent(void **state)
 {
     (void)state;
     card_run r;
-    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
-    assert_non_null(mkdtemp(r.dir));
-    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
-    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
-    say(r.dir, "oui", "oui");
-    char err[256], wav[160], prompt[256];
-    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
-        fail_msg("%s", err);
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, NULL};
+    prepare_run(&r);
     child_proc c;
-    assert_int_equal(child_start(&c, argv, r.log), 0);
-    const char *identity[][2] = {
-        {"consent", "yes"}, {"initials", "mg"}, {"birth_date", "1940-05-01"}, {"mode", "continuous"}, {"audio", "on"}};
-    for (size_t i = 0; i < 5; i++) {
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-        assert_int_equal(child_send(&c, identity[i][1]), 0);
-    }
+    start_kiosk(&r, &c, false);
     assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 1, WAIT_MS));
     assert_int_equal(system("pactl suspend-sink room 1"), 0);
     assert_true(wait_in_log(r.log, "the microphone gave no sound for 2000 ms", 1, 15000));
     assert_int_equal(system("pactl suspend-sink room 0"), 0);
     assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 2, WAIT_MS)); /* asked again */
-    snprintf(wav, sizeof wav, "%s/oui.wav", r.dir);
-    assert_int_equal(pulse_room_said(pulse_room_say(&r.room, wav)) >= 0, 1);
-    do /* item 0 was asked before: the check is passed when item 1 is */
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-    while (strcmp(prompt, "item 0") == 0);
-    assert_string_equal(prompt, "item 1 scale=4");
-    child_close_input(&c);
-    assert_int_equal(child_wait(&c), 0);
-    pulse_room_stop(&r.room);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
-                                   "'ok'"), 1);
+    say_oui(&r);
+    expect_item_1(&c, WAIT_MS);
+    close_kiosk(&c);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'ok'"), 1);
     sqlite3_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
-    assert_int_equal(system(cmd), 0);
-}
-
-static void send_identity(child_proc *c, const char *mode)
-{
-    const char *answers_in_order[] = {"yes", "ss", "1939-09-09", mode, "on"};
-    const char *prompts[] = {"consent", "initials", "birth_date", "mode", "audio"};
-    char prompt[256];
-    for (size_t i = 0; i < 5; i++) {
-        assert_true(child_next_prompt(c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-        assert_string_equal(prompt, prompts[i]);
-        assert_int_equal(child_send(c, answers_in_order[i]), 0);
-    }
+    clean_up(&r);
 }
 
 /* The sound server dies while the kiosk listens (a device's server crashing, a card pulled out):
@@ -258,25 +268,14 @@ static void test_sound_server_dies_and_comes_back(void **state)
 {
     (void)state;
     card_run r;
-    snprintf(r.dir, sizeof r.dir, "/tmp/qlq-card-XXXXXX");
-    assert_non_null(mkdtemp(r.dir));
-    snprintf(r.db, sizeof r.db, "%s/kiosk.db", r.dir);
-    snprintf(r.log, sizeof r.log, "%s/stderr.log", r.dir);
-    say(r.dir, "oui", "oui");
-    char err[256], wav[160], prompt[256], line[256];
-    if (!pulse_room_start(&r.room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
-        fail_msg("%s", err);
-    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, NULL};
+    prepare_run(&r);
+    char err[256], prompt[256], line[256];
     child_proc c;
-    assert_int_equal(child_start(&c, argv, r.log), 0);
-    send_identity(&c, "continuous");
+    start_kiosk(&r, &c, false);
     assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 1, WAIT_MS));
     pulse_room_crash(&r.room);
     assert_true(wait_in_log(r.log, "capture gave nothing for 2000 ms", 1, 15000));
-    do /* the check fails for want of a microphone: the kiosk goes on to item 1, by touch */
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, 30000, NULL, NULL));
-    while (strcmp(prompt, "item 0") == 0);
-    assert_string_equal(prompt, "item 1 scale=4");
+    expect_item_1(&c, 30000); /* the check fails for want of a microphone: on to item 1, by touch */
     if (!pulse_room_restart(&r.room, err, sizeof err))
         fail_msg("%s", err);
     /* the kiosk tries its sound card again at most every 3 s; a patient answering 30 items takes longer */
@@ -296,27 +295,18 @@ static void test_sound_server_dies_and_comes_back(void **state)
     int turns = count_in_file(r.log, "qlq-kiosk: listening (");
     send_identity(&c, "continuous");
     assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", turns + 1, WAIT_MS));
-    snprintf(wav, sizeof wav, "%s/oui.wav", r.dir);
-    pid_t player = pulse_room_say(&r.room, wav);
-    do
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-    while (strcmp(prompt, "item 0") == 0);
-    assert_string_equal(prompt, "item 1 scale=4");
-    assert_true(pulse_room_said(player) >= 0);
-    child_close_input(&c);
-    assert_int_equal(child_wait(&c), 0);
-    pulse_room_stop(&r.room);
+    say_oui(&r);
+    expect_item_1(&c, WAIT_MS);
+    close_kiosk(&c);
     assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
-    sqlite3 *db = NULL;
-    assert_int_equal(sqlite3_open_v2(r.db, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted'"), 1);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM responses WHERE score = 2 AND response_type = 'MANUAL'"), 30);
-    assert_int_equal(query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
-                                   "'ok'"), 1);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE score = 2 AND response_type = 'MANUAL'"),
+                     30);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'ok'"), 1);
     sqlite3_close(db);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r.dir);
-    assert_int_equal(system(cmd), 0);
+    clean_up(&r);
 }
 
 /* What an administrator does to pick the devices: list them, name them; a wrong name or rate says so. */
