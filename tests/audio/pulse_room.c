@@ -193,24 +193,31 @@ int pulse_room_said(pid_t player)
     return w == player && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 1 : -1;
 }
 
-bool pulse_room_record_start(pulse_room *r, const char *raw_path, int rate, int channels)
+bool pulse_room_record_start(pulse_room *r, const char *raw_path, const char *room_raw_path, int rate, int channels)
 {
     char rate_arg[32], channels_arg[32];
     snprintf(rate_arg, sizeof rate_arg, "--rate=%d", rate);
     snprintf(channels_arg, sizeof channels_arg, "--channels=%d", channels);
-    char *argv[] = {"parec", "--device=speaker.monitor", "--format=s16le", rate_arg, channels_arg,
-                    "--latency-msec=20", NULL};
-    r->recorder = spawn(argv, raw_path, false);
-    return r->recorder > 0;
+    const char *devices[2] = {"--device=speaker.monitor", "--device=room.monitor"};
+    const char *paths[2] = {raw_path, room_raw_path};
+    for (int i = 0; i < 2 && paths[i]; i++) {
+        char *argv[] = {"parec", (char *)devices[i], "--format=s16le", rate_arg, channels_arg, "--latency-msec=20",
+                        NULL};
+        r->recorders[i] = spawn(argv, paths[i], false);
+        if (r->recorders[i] <= 0)
+            return false;
+    }
+    return true;
 }
 
 void pulse_room_record_stop(pulse_room *r)
 {
-    if (r->recorder <= 0)
-        return;
-    kill(r->recorder, SIGTERM);
-    reap(r->recorder, 5000);
-    r->recorder = 0;
+    for (int i = 0; i < 2; i++)
+        if (r->recorders[i] > 0) {
+            kill(r->recorders[i], SIGTERM);
+            reap(r->recorders[i], 5000);
+            r->recorders[i] = 0;
+        }
 }
 
 void pulse_room_stop(pulse_room *r)

@@ -14,7 +14,7 @@
 typedef struct {
     char dir[64];   /* the server's runtime folder, removed by pulse_room_stop */
     pid_t server;   /* the pulseaudio process */
-    pid_t recorder; /* parec recording the speaker, or 0 */
+    pid_t recorders[2]; /* parec recording the speaker and the room, or 0 */
     pid_t keepers[2]; /* silent low-latency players, one per sink (see pulse_room.c) */
 } pulse_room;
 
@@ -28,8 +28,10 @@ pid_t pulse_room_say(const pulse_room *r, const char *wav_path);
 /* Whether a player started by pulse_room_say is done, without waiting: 0 still playing, 1 played the
  * whole file, -1 failed. */
 int pulse_room_said(pid_t player);
-/* Records the speaker's monitor as raw signed 16-bit little-endian samples at `rate` x `channels`. */
-bool pulse_room_record_start(pulse_room *r, const char *raw_path, int rate, int channels);
+/* Records the speaker's monitor as raw signed 16-bit little-endian samples at `rate` x `channels`,
+ * and when `room_raw_path` is not NULL what the microphone hears the same way, from the same moment
+ * (both sinks always run: the two files share their time line to a few ms). */
+bool pulse_room_record_start(pulse_room *r, const char *raw_path, const char *room_raw_path, int rate, int channels);
 void pulse_room_record_stop(pulse_room *r);
 /* The sound server dies (SIGKILL), as when a device's server crashes or the device goes away. */
 void pulse_room_crash(pulse_room *r);

@@ -228,7 +228,7 @@ static void play_recorded(fixture *f, int stop_after_ms, audio_pcm *heard, doubl
     audio_device *d = audio_open_portaudio(NULL, err, sizeof err);
     if (!d)
         fail_msg("%s", err);
-    assert_true(pulse_room_record_start(&f->room, raw, SPEAKER_RATE, SPEAKER_CHANNELS));
+    assert_true(pulse_room_record_start(&f->room, raw, NULL, SPEAKER_RATE, SPEAKER_CHANNELS));
     sleep_ms(300);
     double t0 = now_ms();
     assert_int_equal(d->ops->play(d, f->speech.samples, f->speech.count, AUDIO_RATE), AUDIO_OK);
