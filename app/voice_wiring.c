@@ -15,6 +15,8 @@ static audio_device *open_device(const voice_options *o, bool *can_listen)
     char err[256];
     audio_device *dev;
     if (o->audio_in || o->audio_out) {
+        if (o->mic || o->speaker || o->mic_rate)
+            qlq_log("--mic, --speaker and --mic-rate choose the sound card: ignored with --audio-in/--audio-out");
         dev = audio_open_wav(o->audio_in, o->audio_out, err, sizeof err);
         *can_listen = dev && o->audio_in;
         if (!dev)

@@ -387,6 +387,14 @@ static void test_choosing_the_devices(void **state)
     child_close_input(&c);
     assert_int_equal(child_wait(&c), 0);
     assert_int_equal(count_in_file(log, "no sound card (PortAudio: no input device named 'no-such-mic'"), 1);
+
+    /* WAV files in place of the sound card: a --mic beside them is said to be ignored */
+    char *wav_and_mic[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db, "--audio-out", "/dev/null", "--mic",
+                           "pulse", NULL};
+    assert_int_equal(child_start(&c, wav_and_mic, log), 0);
+    child_close_input(&c);
+    assert_int_equal(child_wait(&c), 0);
+    assert_int_equal(count_in_file(log, "--mic, --speaker and --mic-rate choose the sound card: ignored"), 1);
     pulse_room_stop(&room);
     unlink(log);
     unlink(db);
