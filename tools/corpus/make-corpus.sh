@@ -2,7 +2,7 @@
 # make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
 #
 #   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--speeds "S1 S2"]
-#                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] OUTDIR
+#                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] [--trim-below PCT] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
 #   file  expected  scale  set  voice  condition  text
@@ -24,11 +24,15 @@
 # (a patient speaking softly, or far from the microphone) in a very quiet room (a 16-bit input's
 # dither, about -98 dBFS); reverb is no noise but a hard-walled room: conditions reverb50 and
 # reverb90 are the speech with sox's reverberance at 50 and 90 %.
+# --trim-below: eSpeak's own silence around the words is cut where the sound first and last passes
+# PCT % of full scale (default 0.5, about -46 dBFS, what every corpus so far was made with). That
+# also cuts the soft release of a last consonant said softly ("cinq" at eSpeak amplitude 50): 0.1
+# (-60 dBFS) keeps it.
 # Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble"
+lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble" trim=0.5
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
@@ -40,6 +44,7 @@ while [[ $# -gt 1 ]]; do
     --noises) noises=$2; shift 2 ;;
     --no-noise) noise=0; shift ;;
     --no-nonspeech) nonspeech=0; shift ;;
+    --trim-below) trim=$2; shift 2 ;;
     *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -141,7 +146,7 @@ emit() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$manifest"; }
 # say VOICE SPEED PITCH AMP TEXT: espeak output at 16 kHz with room before and after in $tmp/utt.wav.
 say() {
   espeak-ng -v "$1" -s "$2" -p "$3" -a "$4" -w "$tmp/raw.wav" "$5"
-  sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/core.wav" silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse
+  sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/core.wav" silence 1 0.01 "$trim%" reverse silence 1 0.01 "$trim%" reverse
   sox "$tmp/core.wav" "$tmp/utt.wav" pad "0.$((RANDOM % 6 + 3))" "0.$((RANDOM % 6 + 3))"
 }
 
@@ -165,7 +170,10 @@ gen_set() {
       # Noise grid: one speed per voice and phrase, each noise condition.
       for cond in $conditions; do
         name="${set}_$(printf %04d $n)"; n=$((n + 1))
-        s=$(echo $speeds | tr ' ' '\n' | sed -n "$((RANDOM % $(echo $speeds | wc -w) + 1))p")
+        # drawn here, not in a $(...): bash 5.1+ reseeds RANDOM in a subshell, and the corpus would
+        # differ at each generation
+        speed_list=($speeds)
+        s=${speed_list[$((RANDOM % ${#speed_list[@]}))]}
         say "$v" "$s" "${pitches[$((RANDOM % 3))]}" 100 "$text"
         in_condition "$tmp/utt.wav" "$cond" "$out/$name.wav"
         emit "$name.wav" "$expected" "$scale" "$set" "$v/$s" "$cond" "$text"
