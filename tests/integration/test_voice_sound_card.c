@@ -408,7 +408,5 @@ int main(void)
         cmocka_unit_test(test_microphone_going_silent),
         cmocka_unit_test(test_sound_server_dies_and_comes_back),
     };
-    if (getenv("QLQ_TEST_FILTER"))
-        cmocka_set_test_filter(getenv("QLQ_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -428,7 +428,8 @@ static int decode_passes(const asr_lang_data *ld, const asr_model *m, asr_lang l
     out->rival_margin = RIVAL_MARGIN_FLOOR;
     double sure_logit = sure_at < ASR_ALWAYS_MEASURE_RIVAL ? log(sure_at / (1.0 - sure_at)) : INFINITY;
     /* an answer both models must hear goes into the fusion with this model's exact confidence */
-    if (!both_must_hear(ld, g, (*p)->kind, (*p)->value) && evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
+    if (!both_must_hear(ld, g, (*p)->kind, (*p)->value) &&
+        evidence_logit(&m->cal, out->phone_loop_ratio, RIVAL_MARGIN_FLOOR, out->snr_db) >= sure_logit)
         return 0;
     return rival_margin(ld, m, lang, g, *p, gram, seg, &out->rival_margin);
 }
