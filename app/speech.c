@@ -42,6 +42,7 @@ struct speech {
     int16_t *heard; /* what this listen captured, for item 0's level and noise measurement */
     size_t heard_len;
     int64_t last_sound_ms; /* when the microphone last gave samples (or listening began) */
+    char last_speak_error[256];
 };
 
 speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_questionnaire *q)
@@ -268,11 +269,12 @@ static void log_decision(const asr_result *r)
             tones);
 }
 
-/* The event for a turn the microphone failed: the core asks again, then invites a touch. */
-static bool heard_nothing(qlq_event *ev)
+/* The event for a turn that ended without a decision (`type` HEARD_NOTHING: the core asks again),
+ * or that could not begin (CANNOT_LISTEN: no microphone, the core goes on by touch). */
+static bool voice_failed(qlq_event *ev, qlq_event_type type)
 {
     memset(ev, 0, sizeof *ev);
-    ev->type = QLQ_EV_HEARD_NOTHING;
+    ev->type = type;
     ev->source = QLQ_SOURCE_VOICE;
     return true;
 }
@@ -301,7 +303,7 @@ static bool listen_some(speech *sp, qlq_event *ev)
         qlq_log("the microphone gave no sound for %d ms (unplugged, or its stream stalled): listening stopped",
                 MIC_STALL_MS);
         stop_listening(sp);
-        return heard_nothing(ev);
+        return voice_failed(ev, QLQ_EV_HEARD_NOTHING);
     }
     if (n > 0)
         sp->last_sound_ms = mono_ms();
@@ -322,15 +324,18 @@ bool speech_poll(speech *sp, qlq_event *ev)
         const char *text = sp->queue[sp->head];
         sp->head = (sp->head + 1) % QUEUE_MAX;
         sp->queued--;
-        if (tts_speak(sp->voice, sp->dev, sp->q->language, text, NULL, err, sizeof err) != TTS_OK)
-            qlq_log("cannot speak: %s", err);
+        if (tts_speak(sp->voice, sp->dev, sp->q->language, text, NULL, err, sizeof err) != TTS_OK) {
+            if (strcmp(err, sp->last_speak_error) != 0) /* without a speaker: once, not at every sentence */
+                qlq_log("cannot speak: %s", err);
+            snprintf(sp->last_speak_error, sizeof sp->last_speak_error, "%s", err);
+        } else {
+            sp->last_speak_error[0] = '\0';
+        }
         return false;
     }
     if (!sp->listen_wanted)
         return false;
-    if (!sp->stream && !start_listening(sp)) {
-        /* no microphone now: heard nothing, so that the core asks again, then invites a touch */
-        return heard_nothing(ev);
-    }
+    if (!sp->stream && !start_listening(sp))
+        return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
     return listen_some(sp, ev);
 }

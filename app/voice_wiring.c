@@ -12,7 +12,7 @@ static void tts_log(void *ctx, const char *line)
 
 static audio_device *open_device(const voice_options *o, bool *can_listen)
 {
-    char err[256];
+    char err[512];
     audio_device *dev;
     if (o->audio_in || o->audio_out) {
         if (o->mic || o->speaker || o->mic_rate)
@@ -25,11 +25,14 @@ static audio_device *open_device(const voice_options *o, bool *can_listen)
             audio_wav_set_speed(dev, o->audio_speed);
         return dev;
     }
-    audio_portaudio_config card = {.input_name = o->mic, .output_name = o->speaker, .input_rate = o->mic_rate};
+    audio_portaudio_config card = {
+        .input_name = o->mic, .output_name = o->speaker, .input_rate = o->mic_rate, .allow_missing = true};
     dev = audio_open_portaudio(&card, err, sizeof err);
     *can_listen = dev != NULL;
     if (!dev)
         qlq_log("no sound card (%s): the kiosk runs without sound", err);
+    else if (err[0]) /* a USB microphone or speaker plugged in later is used: the kiosk need not restart */
+        qlq_log("sound card: %s; what is missing is looked for again each time it is needed", err);
     return dev;
 }
 

@@ -7,6 +7,7 @@
  * (tests/audio/test_portaudio_room.c): this build machine has no sound card.
  */
 #include "audio_internal.h"
+#include "pa_libs.h"
 
 #include <portaudio.h>
 #include <samplerate.h>
@@ -20,7 +21,10 @@
  * ever, and the device is marked broken. A broken device is never started again (PortAudio 19.6 hangs
  * for ever in Pa_StartStream on a stream whose server died): the next capture or playback first
  * reopens PortAudio and the devices, at most every PA_RECONNECT_MS, so that a card plugged back in
- * or a restarted sound server is used again. */
+ * or a restarted sound server is used again. The microphone and the speaker are opened each on its
+ * own: a tablet with a speaker and no microphone still reads the questions aloud, and one that is
+ * missing is looked for again, the same way, when it is next needed (a USB microphone plugged in
+ * after the kiosk started). */
 enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5, PA_STALL_MS = 2000, PA_RECONNECT_MS = 3000, PA_NAME = 256 };
 
 typedef struct {
@@ -41,11 +45,15 @@ typedef struct {
     char in_name[PA_NAME], out_name[PA_NAME];
     audio_portaudio_config cfg; /* names pointing into in_name/out_name, for reopening */
     bool initialised; /* Pa_Initialize succeeded and is not yet undone */
-    bool broken;
+    bool broken;      /* a stream stalled or would not start: PortAudio must be started afresh */
     double reopened_ms;
+    char in_device[PA_NAME], out_device[PA_NAME]; /* the devices' own names, for the log */
+    char why_in[PA_NAME], why_out[PA_NAME];       /* why `in` or `out` is NULL */
+    int ring_rate;                                /* the input rate `ring` was sized for */
+    char last_told[2 * PA_NAME];            /* what the log last said was missing, not to repeat it */
 } pa_dev;
 
-static bool reopen(pa_dev *p);
+static void reopen(pa_dev *p);
 
 static pa_dev *impl(audio_device *d) { return d->impl; }
 
@@ -98,7 +106,9 @@ static audio_status pa_capture_start(audio_device *d)
     pa_dev *p = impl(d);
     if (p->capturing)
         return AUDIO_OK;
-    if (p->broken && !reopen(p))
+    if (p->broken || !p->in)
+        reopen(p);
+    if (p->broken || !p->in)
         return AUDIO_ERR_DEVICE;
     int16_t drop[256];
     while (audio_ring_pop(p->ring, drop, 256) > 0) { /* the stream is stopped: we are the only side */
@@ -208,7 +218,9 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
 {
     pa_dev *p = impl(d);
     pa_play_stop(d);
-    if (p->broken && !reopen(p))
+    if (p->broken || !p->out)
+        reopen(p);
+    if (p->broken || !p->out)
         return AUDIO_ERR_DEVICE;
     audio_pcm in = {.samples = (int16_t *)samples, .count = count, .rate = rate}, conv;
     audio_status s = audio_resample(&in, p->out_rate, &conv);
@@ -234,7 +246,7 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
 static bool pa_playing(audio_device *d)
 {
     pa_dev *p = impl(d);
-    if (p->broken || Pa_IsStreamActive(p->out) != 1)
+    if (p->broken || !p->out || Pa_IsStreamActive(p->out) != 1)
         return false;
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
     double now = audio_now_ms();
@@ -349,28 +361,74 @@ static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, int want_rate,
     return false;
 }
 
-static bool open_all(pa_dev *p, const audio_portaudio_config *cfg, char *err, size_t err_len)
+/* "'name' 48000 Hz x1", or "none" for a side that is not open. */
+static void describe_side(const pa_dev *p, bool input, char *out, size_t len)
 {
-    PaDeviceIndex in = find_device(cfg->input_name, true, err, err_len);
-    if (in == paNoDevice)
-        return false;
-    PaDeviceIndex out = find_device(cfg->output_name, false, err, err_len);
-    if (out == paNoDevice || !open_stream(p, in, true, cfg->input_rate, err, err_len) ||
-        !open_stream(p, out, false, 0, err, err_len))
-        return false;
-    int e = 0;
-    audio_ring_destroy(p->ring);
-    if (p->src)
-        src_delete(p->src);
-    p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
-    p->src = src_new(SRC_SINC_FASTEST, 1, &e);
-    if (!p->ring || !p->src) {
-        audio_set_err(err, err_len, "PortAudio: out of memory");
-        return false;
+    if (!(input ? p->in : p->out))
+        snprintf(out, len, "none");
+    else
+        snprintf(out, len, "'%s' %d Hz x%d", input ? p->in_device : p->out_device, input ? p->in_rate : p->out_rate,
+                 input ? p->in_channels : p->out_channels);
+}
+
+/* Opens one side if it can; otherwise leaves it NULL with the reason in `why`. */
+static void open_side(pa_dev *p, bool input, char *why, size_t why_len)
+{
+    PaDeviceIndex dev = find_device(input ? p->cfg.input_name : p->cfg.output_name, input, why, why_len);
+    if (dev == paNoDevice || !open_stream(p, dev, input, input ? p->cfg.input_rate : 0, why, why_len)) {
+        *(input ? &p->in : &p->out) = NULL;
+        return;
     }
-    audio_log("PortAudio: input '%s' %d Hz x%d, output '%s' %d Hz x%d", Pa_GetDeviceInfo(in)->name, p->in_rate,
-              p->in_channels, Pa_GetDeviceInfo(out)->name, p->out_rate, p->out_channels);
+    why[0] = '\0';
+    snprintf(input ? p->in_device : p->out_device, PA_NAME, "%s", Pa_GetDeviceInfo(dev)->name);
+}
+
+/* Starts PortAudio (it lists devices only when it starts) and opens the microphone and the speaker,
+ * each if it can. False when out of memory. */
+static bool start_and_open(pa_dev *p)
+{
+    pa_libs_probe_begin();
+    PaError e = Pa_Initialize();
+    p->initialised = e == paNoError;
+    p->broken = false;
+    if (p->initialised) {
+        open_side(p, true, p->why_in, sizeof p->why_in);
+        open_side(p, false, p->why_out, sizeof p->why_out);
+    } else {
+        snprintf(p->why_in, sizeof p->why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
+        snprintf(p->why_out, sizeof p->why_out, "%s", p->why_in);
+    }
+    char said[256];
+    int n = pa_libs_probe_end(said, sizeof said);
+    if (n > 0 && (!p->in || !p->out))
+        audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s", n, said);
+    if (p->in && (!p->ring || p->ring_rate != p->in_rate)) {
+        audio_ring_destroy(p->ring);
+        p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
+        p->ring_rate = p->ring ? p->in_rate : 0;
+        if (!p->ring)
+            return false;
+    }
+    if (p->in || p->out) {
+        char in_desc[PA_NAME + 32], out_desc[PA_NAME + 32];
+        describe_side(p, true, in_desc, sizeof in_desc);
+        describe_side(p, false, out_desc, sizeof out_desc);
+        audio_log("PortAudio: input %s, output %s", in_desc, out_desc);
+    }
     return true;
+}
+
+/* What is missing and why, "" when both sides are open. */
+static void describe_missing(const pa_dev *p, char *out, size_t len)
+{
+    if (!p->in && !p->out && strcmp(p->why_in, p->why_out) == 0)
+        snprintf(out, len, "no microphone or speaker (%.400s)", p->why_in);
+    else if (!p->in && !p->out)
+        snprintf(out, len, "no microphone (%.200s), no speaker (%.200s)", p->why_in, p->why_out);
+    else if (!p->in || !p->out)
+        snprintf(out, len, "no %s (%.200s)", p->in ? "speaker" : "microphone", p->in ? p->why_out : p->why_in);
+    else
+        out[0] = '\0';
 }
 
 audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err, size_t err_len)
@@ -383,67 +441,73 @@ audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err,
         audio_set_err(err, err_len, "PortAudio: capture rate %d Hz is not between 8000 and 192000", cfg->input_rate);
         return NULL;
     }
-    PaError e = Pa_Initialize();
-    if (e != paNoError) {
-        audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
-        return NULL;
-    }
     audio_device *d = calloc(1, sizeof *d);
     pa_dev *p = calloc(1, sizeof *p);
-    if (!d || !p) {
+    int e = 0;
+    SRC_STATE *src = p ? src_new(SRC_SINC_FASTEST, 1, &e) : NULL;
+    if (!d || !p || !src) {
         free(d);
         free(p);
-        Pa_Terminate();
+        if (src)
+            src_delete(src);
         audio_set_err(err, err_len, "PortAudio: out of memory");
         return NULL;
     }
     atomic_init(&p->overruns, 0);
     atomic_init(&p->play_pos, 0);
-    p->initialised = true;
+    p->src = src;
     snprintf(p->in_name, sizeof p->in_name, "%s", cfg->input_name ? cfg->input_name : "");
     snprintf(p->out_name, sizeof p->out_name, "%s", cfg->output_name ? cfg->output_name : "");
     p->cfg = (audio_portaudio_config){.input_name = cfg->input_name ? p->in_name : NULL,
                                       .output_name = cfg->output_name ? p->out_name : NULL,
-                                      .input_rate = cfg->input_rate};
+                                      .input_rate = cfg->input_rate,
+                                      .allow_missing = cfg->allow_missing};
     d->ops = &pa_ops;
     d->impl = p;
-    if (!open_all(p, cfg, err, err_len)) {
+    bool memory = start_and_open(p);
+    describe_missing(p, p->last_told, sizeof p->last_told);
+    audio_set_err(err, err_len, "%s", memory ? p->last_told : "PortAudio: out of memory");
+    if (!memory || (p->last_told[0] && !cfg->allow_missing)) {
         pa_destroy(d);
         return NULL;
     }
     return d;
 }
 
-/* Starts PortAudio afresh (it lists devices only when initialised) and opens the devices again. */
-static bool reopen(pa_dev *p)
+/* Starts PortAudio afresh and opens what it can, at most every PA_RECONNECT_MS: after a stream
+ * stalled, or when a side is missing. */
+static void reopen(pa_dev *p)
 {
     double now = audio_now_ms();
     if (p->reopened_ms > 0 && now - p->reopened_ms < PA_RECONNECT_MS)
-        return false;
+        return;
     p->reopened_ms = now;
     close_streams(p);
     if (p->initialised)
         Pa_Terminate();
-    PaError e = Pa_Initialize();
-    p->initialised = e == paNoError;
-    char err[256];
-    if (!p->initialised)
-        snprintf(err, sizeof err, "cannot initialise: %s", Pa_GetErrorText(e));
-    p->broken = !p->initialised || !open_all(p, &p->cfg, err, sizeof err);
-    if (p->broken) {
+    bool memory = start_and_open(p);
+    char missing[sizeof p->last_told];
+    describe_missing(p, missing, sizeof missing);
+    if (!memory)
+        audio_log("PortAudio: out of memory reopening the sound card");
+    else if (!missing[0])
+        audio_log("PortAudio: sound card opened again");
+    else if (strcmp(missing, p->last_told) != 0)
+        audio_log("PortAudio: still %s", missing);
+    snprintf(p->last_told, sizeof p->last_told, "%s", missing);
+    if (!memory) {
         close_streams(p);
-        audio_log("PortAudio: the sound card is still unusable: %s", err);
-        return false;
+        p->broken = true;
     }
-    audio_log("PortAudio: sound card opened again");
-    return true;
 }
 
 int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info), void *ctx, char *err,
                          size_t err_len)
 {
     audio_set_err(err, err_len, "%s", "");
+    pa_libs_probe_begin();
     PaError e = Pa_Initialize();
+    pa_libs_probe_end(NULL, 0); /* the list says what was found */
     if (e != paNoError) {
         audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
         return -1;

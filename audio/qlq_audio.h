@@ -115,9 +115,15 @@ typedef struct {
      * capture at this rate (8000..192000) and convert here with libsamplerate: for a microphone whose
      * own conversion to 16 kHz is poor, or to hear it as it runs natively. */
     int input_rate;
+    /* false: opening fails unless both the microphone and the speaker open. true: what opens is used
+     * (a speaker without a microphone still speaks) and what is missing, even everything, is looked
+     * for again when next needed, at most every 3 s, so that a card plugged in after the kiosk started
+     * is used; capture_start or play fail until then. */
+    bool allow_missing;
 } audio_portaudio_config;
 
-/* The sound card through PortAudio. NULL with `err` on failure. */
+/* The sound card through PortAudio. NULL with `err` on failure. With allow_missing, a device is
+ * returned whatever was found, and `err` says what is missing and why ("" when nothing is). */
 audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err, size_t err_len);
 
 /* One PortAudio device, as audio_portaudio_list reports it. */

@@ -7,7 +7,7 @@ packages=(
   libcmocka-dev
   espeak-ng libespeak-ng-dev sox libsox-fmt-all
   pocketsphinx libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us
-  portaudio19-dev libsamplerate0-dev libspeexdsp-dev libsonic-dev libcurl4-openssl-dev openssl
+  portaudio19-dev libasound2-dev libjack-jackd2-dev libsamplerate0-dev libspeexdsp-dev libsonic-dev libcurl4-openssl-dev openssl
   pulseaudio pulseaudio-utils libasound2-plugins
 )
 missing=()

@@ -249,6 +249,7 @@ typedef enum {
     QLQ_EV_CONFIRM,       /* .value 1 = yes, 0 = no: to a read-back answer */
     QLQ_EV_HEARD_NOTHING, /* the recogniser rejected what it heard, or heard no speech in time */
     QLQ_EV_CHECK_HEARD,   /* item 0: .value 1 = "oui" heard; .level_db, .snr_db measured */
+    QLQ_EV_CANNOT_LISTEN, /* the microphone would not start (none, unplugged): asking again cannot help */
 } qlq_event_type;
 
 typedef struct {

@@ -119,6 +119,18 @@ static void on_confirm(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
     session_refuse(s, fx, QLQ_REFUSE_NOT_NOW);
 }
 
+/* No microphone: asking again would only say "not understood" to a patient who was never heard. The
+ * rest of the session is by touch, still read aloud; a confident answer in its window stands. */
+static void cannot_listen(qlq_session *s, qlq_effects *fx)
+{
+    bool in_window = s->voice == QLQ_VOICE_WINDOW;
+    s->voice = QLQ_VOICE_OFF;
+    s->mode = QLQ_MODE_MANUAL;
+    session_notice(s, fx, QLQ_MSG_CHECK_FAILED);
+    if (in_window)
+        session_advance(s, fx);
+}
+
 bool voice_on_item(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
     switch (ev->type) {
@@ -143,6 +155,10 @@ bool voice_on_item(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
         else if (s->voice == QLQ_VOICE_ANSWER || s->voice == QLQ_VOICE_CONFIRM)
             retry(s, fx);
         return true; /* a late report after listening stopped changes nothing */
+    case QLQ_EV_CANNOT_LISTEN:
+        if (s->voice != QLQ_VOICE_OFF)
+            cannot_listen(s, fx);
+        return true;
     default:
         return false;
     }
@@ -163,10 +179,14 @@ static void save_check(qlq_session *s, const qlq_event *ev, qlq_effects *fx, int
 bool voice_on_check(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
 {
     bool heard = ev->type == QLQ_EV_CHECK_HEARD && ev->value == 1;
-    if (ev->type != QLQ_EV_CHECK_HEARD && ev->type != QLQ_EV_HEARD_NOTHING)
+    if (ev->type != QLQ_EV_CHECK_HEARD && ev->type != QLQ_EV_HEARD_NOTHING && ev->type != QLQ_EV_CANNOT_LISTEN)
         return false;
     if (s->voice != QLQ_VOICE_CHECK)
         return true; /* a late report after listening stopped changes nothing */
+    if (ev->type == QLQ_EV_CANNOT_LISTEN) { /* no microphone: failed at once, not after the retries */
+        save_check(s, ev, fx, -1, true);
+        return true;
+    }
     if (heard) {
         save_check(s, ev, fx, 1, ev->snr_db < s->cfg.check_min_snr_db);
         return true;

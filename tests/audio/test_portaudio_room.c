@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -316,6 +317,69 @@ static void test_speaker_unplugged_while_playing(void **state)
     d->ops->destroy(d);
 }
 
+/* A tablet with a speaker and no microphone (or a microphone that is not plugged in yet): the
+ * questions are still read aloud; listening fails at once, and the microphone is looked for again
+ * when next needed without the speaker losing its voice. */
+static void test_speaker_without_microphone(void **state)
+{
+    fixture *f = *state;
+    char err[512];
+    audio_device *d = audio_open_portaudio(
+        &(audio_portaudio_config){.input_name = "no-such-mic-qlq", .allow_missing = true}, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    assert_non_null(strstr(err, "no microphone"));
+    assert_non_null(strstr(err, "no-such-mic-qlq"));
+    assert_null(strstr(err, "speaker"));
+    double speech_ms = 1000.0 * (double)f->speech.count / AUDIO_RATE;
+    double played_ms = play_through(d, &f->speech, NULL, 0);
+    assert_int_equal(d->ops->capture_start(d), AUDIO_ERR_DEVICE);
+    sleep_ms(3100); /* past the 3 s between attempts: this one looks for the microphone again */
+    double t0 = now_ms();
+    assert_int_equal(d->ops->capture_start(d), AUDIO_ERR_DEVICE);
+    double looked_ms = now_ms() - t0;
+    double again_ms = play_through(d, &f->speech, NULL, 0);
+    print_message("no microphone: played %.0f ms of %.0f ms; looked for it again in %.0f ms; played again %.0f ms\n",
+                  played_ms, speech_ms, looked_ms, again_ms);
+    assert_true(played_ms > speech_ms * 0.9 && played_ms < speech_ms + 1000.0);
+    assert_true(again_ms > speech_ms * 0.9 && again_ms < speech_ms + 1000.0);
+    d->ops->destroy(d);
+}
+
+/* The kiosk started before its sound card (a USB card plugged in later, a sound server that starts
+ * late; here the server is down, then started): nothing plays or listens until it appears, then
+ * both do, on the same device, without restarting. */
+static void test_card_that_appears_later(void **state)
+{
+    fixture *f = *state;
+    pulse_room_crash(&f->room);
+    char err[512];
+    assert_null(audio_open_portaudio(NULL, err, sizeof err)); /* as before when nothing is missing allowed */
+    audio_device *d = audio_open_portaudio(&(audio_portaudio_config){.allow_missing = true}, err, sizeof err);
+    if (!d)
+        fail_msg("%s", err);
+    assert_non_null(strstr(err, "no microphone"));
+    assert_non_null(strstr(err, "no speaker"));
+    assert_int_equal(d->ops->play(d, f->speech.samples, f->speech.count, AUDIO_RATE), AUDIO_ERR_DEVICE);
+    assert_false(d->ops->playing(d));
+    assert_int_equal(d->ops->capture_start(d), AUDIO_ERR_DEVICE);
+    if (!pulse_room_restart(&f->room, err, sizeof err))
+        fail_msg("%s", err);
+    sleep_ms(3100);
+    int16_t *got;
+    size_t n = capture_while_said(f, d, &got);
+    size_t at;
+    double match = best_match(&f->speech, got, n, &at);
+    double speech_ms = 1000.0 * (double)f->speech.count / AUDIO_RATE;
+    double played_ms = play_through(d, &f->speech, NULL, 0);
+    print_message("card appeared: captured speech at correlation %.3f; played %.0f ms of %.0f ms\n", match, played_ms,
+                  speech_ms);
+    assert_true(match > 0.9);
+    assert_true(played_ms > speech_ms * 0.9 && played_ms < speech_ms + 1000.0);
+    free(got);
+    d->ops->destroy(d);
+}
+
 typedef struct {
     int devices, default_inputs;
     bool pulse;
@@ -372,6 +436,44 @@ static void test_portaudio_fails_cleanly(void **state)
     assert_true(strlen(err) > 20);
 }
 
+/* Looking for a card that is not there: what ALSA and JACK say about it (about sixty lines on this
+ * machine: "ALSA lib confmisc.c:855:(parse_card) cannot find card '0'", "jack server is not
+ * running") went straight to stderr, burying the kiosk's log each time a card was looked for. Now
+ * everything on stderr is the audio module's own log lines. */
+static void test_no_library_noise_on_stderr(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/qlq-pa-stderr-XXXXXX", err[512];
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    fflush(stderr);
+    int saved = dup(2);
+    assert_true(saved >= 0);
+    assert_int_equal(dup2(fd, 2), 2);
+    audio_device *d = audio_open_portaudio(&(audio_portaudio_config){.allow_missing = true}, err, sizeof err);
+    device_census c = {0};
+    int listed = audio_portaudio_list(count_device, &c, err, sizeof err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(fd);
+    assert_non_null(d);
+    assert_true(listed >= 0);
+    d->ops->destroy(d);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    char line[1024];
+    int lines = 0;
+    while (fgets(line, sizeof line, fp)) {
+        lines++;
+        if (strncmp(line, "qlq audio: ", 11) != 0 && strcmp(line, "\n") != 0)
+            fail_msg("not a log line of the kiosk's on stderr: %s", line);
+    }
+    fclose(fp);
+    unlink(path);
+    print_message("stderr while looking for a card and listing devices: %d lines, all the kiosk's\n", lines);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -381,9 +483,12 @@ int main(void)
         cmocka_unit_test(test_speaker_stops_at_once),
         cmocka_unit_test(test_speaker_unplugged_while_playing),
         cmocka_unit_test(test_devices_by_name),
+        cmocka_unit_test(test_speaker_without_microphone),
+        cmocka_unit_test(test_card_that_appears_later), /* last: it stops and restarts the server */
     };
     const struct CMUnitTest without_server[] = {
         cmocka_unit_test(test_portaudio_fails_cleanly),
+        cmocka_unit_test(test_no_library_noise_on_stderr),
     };
     int failed = cmocka_run_group_tests_name("no sound server", without_server, NULL, NULL);
     return failed + cmocka_run_group_tests_name("a room and a speaker", tests, setup, teardown);

@@ -371,6 +371,75 @@ static void test_check_never_heard_fails_after_retries(void **state)
     assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
 }
 
+static bool speaks_item(const fixture *f, int item)
+{
+    for (size_t i = 0; i < f->fx.count; i++)
+        if (f->fx.items[i].type == QLQ_FX_SPEAK && f->fx.items[i].item == item)
+            return true;
+    return false;
+}
+
+/* No microphone (none plugged in, or it would not start): the check fails at once, without "I did not
+ * understand" said to a patient who was never heard, and the session goes on by touch, read aloud. */
+static void test_no_microphone_fails_the_check_at_once(void **state)
+{
+    (void)state;
+    fixture f;
+    to_check(&f);
+    send(&f, ev_src(QLQ_EV_CANNOT_LISTEN, 0, QLQ_SOURCE_VOICE));
+    assert_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_null(find_fx(&f, QLQ_FX_LISTEN));
+    const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_CHECK);
+    assert_non_null(save);
+    assert_int_equal(save->value, -1);
+    assert_false(save->measured);
+    assert_true(save->advise_touch);
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    assert_non_null(find_notice(&f, QLQ_MSG_CHECK_FAILED));
+    assert_int_equal(f.s.item, 1);
+    assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
+    assert_true(speaks_item(&f, 1)); /* still read aloud */
+    assert_null(find_fx(&f, QLQ_FX_LISTEN));
+}
+
+/* The microphone fails between items (unplugged): no retries, touch for the rest of the session. */
+static void test_no_microphone_on_an_item_goes_on_by_touch(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    send(&f, ev_src(QLQ_EV_CANNOT_LISTEN, 0, QLQ_SOURCE_VOICE));
+    assert_non_null(find_notice(&f, QLQ_MSG_CHECK_FAILED));
+    assert_null(find_notice(&f, QLQ_MSG_NOT_UNDERSTOOD));
+    assert_null(find_fx(&f, QLQ_FX_LISTEN));
+    assert_int_equal(f.s.voice, QLQ_VOICE_OFF);
+    assert_int_equal(f.s.item, 1);
+    send(&f, ev_src(QLQ_EV_ANSWER, 2, QLQ_SOURCE_TOUCH));
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    assert_int_equal(f.s.item, 2);
+    assert_true(speaks_item(&f, 2));
+    assert_null(find_fx(&f, QLQ_FX_LISTEN)); /* not listened for again: it would fail again */
+    assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
+    send(&f, ev_src(QLQ_EV_CANNOT_LISTEN, 0, QLQ_SOURCE_VOICE)); /* a late report */
+    assert_int_equal(f.fx.count, 0);
+}
+
+/* A confident answer was stored and read back; the microphone fails for the "non" window: it stands. */
+static void test_no_microphone_in_the_window_keeps_the_answer(void **state)
+{
+    (void)state;
+    fixture f;
+    to_item1(&f);
+    spoken(&f, 3, 0.92f, "assez");
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    assert_int_equal(f.s.voice, QLQ_VOICE_WINDOW);
+    send(&f, ev_src(QLQ_EV_CANNOT_LISTEN, 0, QLQ_SOURCE_VOICE));
+    assert_int_equal(f.s.answers[1], 3);
+    assert_int_equal(f.s.item, 2);
+    assert_non_null(find_notice(&f, QLQ_MSG_CHECK_FAILED));
+    assert_null(find_fx(&f, QLQ_FX_LISTEN));
+}
+
 static void test_late_voice_report_changes_nothing(void **state)
 {
     (void)state;
@@ -398,6 +467,9 @@ int main(void)
         cmocka_unit_test(test_oui_to_a_question_says_the_choices),
         cmocka_unit_test(test_non_on_the_seven_point_scale_says_the_choices),
         cmocka_unit_test(test_typed_no_on_an_item_is_still_refused),
+        cmocka_unit_test(test_no_microphone_fails_the_check_at_once),
+        cmocka_unit_test(test_no_microphone_on_an_item_goes_on_by_touch),
+        cmocka_unit_test(test_no_microphone_in_the_window_keeps_the_answer),
         cmocka_unit_test(test_two_retries_then_touch),
         cmocka_unit_test(test_voice_commands),
         cmocka_unit_test(test_refusals_are_spoken_in_continuous_mode),

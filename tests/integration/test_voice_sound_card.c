@@ -297,6 +297,32 @@ static void test_microphone_going_silent(void **state)
     clean_up(&r);
 }
 
+/* On item 1 with the sound card back: the patient answers the rest by touch and submits; the next
+ * patient's "oui" is heard, without restarting the kiosk. */
+static void finish_by_touch_then_next_by_voice(card_run *r, child_proc *c)
+{
+    char prompt[256], line[256];
+    /* the kiosk tries its sound card again at most every 3 s; a patient answering 30 items takes longer */
+    struct timespec patient = {3, 500 * 1000000L};
+    nanosleep(&patient, NULL);
+    for (int item = 1;; item++) {
+        assert_int_equal(child_send(c, "2"), 0);
+        assert_true(child_next_prompt(c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
+        if (strncmp(prompt, "review", 6) == 0)
+            break;
+        snprintf(line, sizeof line, "item %d scale=", item + 1);
+        assert_int_equal(strncmp(prompt, line, strlen(line)), 0);
+    }
+    assert_string_equal(prompt, "review missing=");
+    assert_int_equal(child_send(c, "submit"), 0);
+    int turns = count_in_file(r->log, "qlq-kiosk: listening (");
+    send_identity(c, "continuous");
+    assert_true(wait_in_log(r->log, "qlq-kiosk: listening (", turns + 1, WAIT_MS));
+    say_oui(r);
+    expect_item_1(c, WAIT_MS);
+    close_kiosk(c);
+}
+
 /* The sound server dies while the kiosk listens (a device's server crashing, a card pulled out):
  * the kiosk must neither hang (PortAudio 19.6 waits for ever when a stream of a dead server is
  * started again) nor lose the session: the patient goes on by touch. Once the server is back, the
@@ -306,7 +332,7 @@ static void test_sound_server_dies_and_comes_back(void **state)
     (void)state;
     card_run r;
     prepare_run(&r);
-    char err[256], prompt[256], line[256];
+    char err[256];
     child_proc c;
     start_kiosk(&r, &c, false);
     assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", 1, WAIT_MS));
@@ -315,26 +341,7 @@ static void test_sound_server_dies_and_comes_back(void **state)
     expect_item_1(&c, 30000); /* the check fails for want of a microphone: on to item 1, by touch */
     if (!pulse_room_restart(&r.room, err, sizeof err))
         fail_msg("%s", err);
-    /* the kiosk tries its sound card again at most every 3 s; a patient answering 30 items takes longer */
-    struct timespec patient = {3, 500 * 1000000L};
-    nanosleep(&patient, NULL);
-    for (int item = 1;; item++) { /* the rest of the session by touch */
-        assert_int_equal(child_send(&c, "2"), 0);
-        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, NULL, NULL));
-        if (strncmp(prompt, "review", 6) == 0)
-            break;
-        snprintf(line, sizeof line, "item %d scale=", item + 1);
-        assert_int_equal(strncmp(prompt, line, strlen(line)), 0);
-    }
-    assert_string_equal(prompt, "review missing=");
-    assert_int_equal(child_send(&c, "submit"), 0);
-    /* the next patient, by voice */
-    int turns = count_in_file(r.log, "qlq-kiosk: listening (");
-    send_identity(&c, "continuous");
-    assert_true(wait_in_log(r.log, "qlq-kiosk: listening (", turns + 1, WAIT_MS));
-    say_oui(&r);
-    expect_item_1(&c, WAIT_MS);
-    close_kiosk(&c);
+    finish_by_touch_then_next_by_voice(&r, &c);
     assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted'"), 1);
@@ -342,6 +349,94 @@ static void test_sound_server_dies_and_comes_back(void **state)
                      30);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
                                       "'ok'"), 1);
+    sqlite3_close(db);
+    clean_up(&r);
+}
+
+/* The kiosk started before its sound card (a USB card plugged in later, a sound server starting
+ * late): no noise of the sound libraries in its log, the first patient goes on by touch at once (the
+ * check fails without asking again), and once the card is there the next patient is heard. */
+static void test_kiosk_started_before_its_sound_card(void **state)
+{
+    (void)state;
+    card_run r;
+    prepare_run(&r);
+    pulse_room_crash(&r.room);
+    child_proc c;
+    start_kiosk(&r, &c, false);
+    expect_item_1(&c, 30000);
+    assert_int_equal(count_in_file(r.log, "qlq-kiosk: listening ("), 0);
+    assert_int_equal(count_in_file(r.log, "sound card: no microphone"), 1);
+    assert_int_equal(count_in_file(r.log, "cannot speak:"), 1); /* once, not at every sentence */
+    assert_int_equal(count_in_file(r.log, "ALSA lib"), 0);
+    assert_int_equal(count_in_file(r.log, "jack server is not running"), 0);
+    char err[256];
+    if (!pulse_room_restart(&r.room, err, sizeof err))
+        fail_msg("%s", err);
+    finish_by_touch_then_next_by_voice(&r, &c);
+    assert_int_equal(count_in_file(r.log, "PortAudio: sound card opened again"), 1);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'failed'"), 1);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'ok'"), 1);
+    sqlite3_close(db);
+    clean_up(&r);
+}
+
+/* Notices and prompts the kiosk printed, for the speaker-only test. */
+typedef struct {
+    int not_understood, microphone_cannot_hear;
+} printed;
+
+static void on_printed(void *ctx, const char *line)
+{
+    printed *p = ctx;
+    p->not_understood += strstr(line, "pas bien compris") != NULL;
+    p->microphone_cannot_hear += strstr(line, "Le micro ne vous entend pas") != NULL;
+}
+
+/* A tablet with a speaker and no microphone (here the microphone named is not there): the questions
+ * are read aloud and answered by touch. Before, without a microphone the kiosk had no sound at all. */
+static void test_speaker_without_microphone(void **state)
+{
+    (void)state;
+    card_run r;
+    prepare_run(&r);
+    assert_true(pulse_room_record_start(&r.room, r.speaker, NULL, SPEAKER_RATE, 2));
+    child_proc c;
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db, "--mic", "no-such-mic", NULL};
+    assert_int_equal(child_start(&c, argv, r.log), 0);
+    send_identity(&c, "continuous");
+    printed seen = {0};
+    char prompt[256];
+    do
+        assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, on_printed, &seen));
+    while (strcmp(prompt, "item 0") == 0);
+    assert_string_equal(prompt, "item 1 scale=4");
+    assert_true(wait_in_log(r.log, "qlq-kiosk: cannot listen", 1, 1000));
+    struct timespec item_read = {4, 0}; /* the first item being read aloud */
+    nanosleep(&item_read, NULL);
+    assert_int_equal(child_send(&c, "3"), 0);
+    assert_true(child_next_prompt(&c, prompt, sizeof prompt, WAIT_MS, on_printed, &seen));
+    assert_string_equal(prompt, "item 2 scale=4");
+    close_kiosk(&c);
+    pulse_room_record_stop(&r.room);
+    bool *spoke;
+    size_t frames = loud_frames(r.speaker, &spoke), loud = 0;
+    for (size_t i = 0; i < frames; i++)
+        loud += spoke[i];
+    free(spoke);
+    print_message("speaker only: the kiosk spoke %.1f s (the check sentence, its notice, item 1)\n", loud * 0.02);
+    assert_int_equal(seen.not_understood, 0);
+    assert_int_equal(seen.microphone_cannot_hear, 1);
+    assert_int_equal(count_in_file(r.log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"),
+                     1);
+    assert_int_equal(count_in_file(r.log, "qlq-kiosk: listening ("), 0);
+    assert_true(loud * 20 > 5000);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE question_num = 1 AND score = 3 AND "
+                                      "response_type = 'MANUAL'"), 1);
     sqlite3_close(db);
     clean_up(&r);
 }
@@ -373,7 +468,7 @@ static void test_choosing_the_devices(void **state)
     assert_int_equal(child_wait(&c), 2);
     assert_int_equal(count_in_file(log, "--mic-rate needs a sample rate between 8000 and 192000 Hz"), 1);
 
-    /* a microphone that is not there: the kiosk says which, and runs by touch */
+    /* a microphone that is not there: the kiosk says which, runs by touch, and looks for it again */
     char db[] = "/tmp/qlq-card-db-XXXXXX";
     fd = mkstemp(db);
     assert_true(fd >= 0);
@@ -386,7 +481,7 @@ static void test_choosing_the_devices(void **state)
     assert_string_equal(prompt, "consent");
     child_close_input(&c);
     assert_int_equal(child_wait(&c), 0);
-    assert_int_equal(count_in_file(log, "no sound card (PortAudio: no input device named 'no-such-mic'"), 1);
+    assert_int_equal(count_in_file(log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"), 1);
 
     /* WAV files in place of the sound card: a --mic beside them is said to be ignored */
     char *wav_and_mic[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db, "--audio-out", "/dev/null", "--mic",
@@ -407,6 +502,8 @@ int main(void)
         cmocka_unit_test(test_answered_through_the_sound_card),
         cmocka_unit_test(test_microphone_going_silent),
         cmocka_unit_test(test_sound_server_dies_and_comes_back),
+        cmocka_unit_test(test_kiosk_started_before_its_sound_card),
+        cmocka_unit_test(test_speaker_without_microphone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
