@@ -51,6 +51,8 @@ typedef struct {
     char why_in[PA_NAME], why_out[PA_NAME];       /* why `in` or `out` is NULL */
     int ring_rate;                                /* the input rate `ring` was sized for */
     char last_told[2 * PA_NAME];            /* what the log last said was missing, not to repeat it */
+    int libs_said;                          /* messages of ALSA and JACK while last looking for devices */
+    char libs_last[PA_NAME];                /* the last of them */
 } pa_dev;
 
 static void reopen(pa_dev *p);
@@ -398,10 +400,7 @@ static bool start_and_open(pa_dev *p)
         snprintf(p->why_in, sizeof p->why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
         snprintf(p->why_out, sizeof p->why_out, "%s", p->why_in);
     }
-    char said[256];
-    int n = pa_libs_probe_end(said, sizeof said);
-    if (n > 0 && (!p->in || !p->out))
-        audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s", n, said);
+    p->libs_said = pa_libs_probe_end(p->libs_last, sizeof p->libs_last);
     if (p->in && (!p->ring || p->ring_rate != p->in_rate)) {
         audio_ring_destroy(p->ring);
         p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
@@ -416,6 +415,14 @@ static bool start_and_open(pa_dev *p)
         audio_log("PortAudio: input %s, output %s", in_desc, out_desc);
     }
     return true;
+}
+
+/* With the log line saying what is missing: what the sound libraries said while looking, in short. */
+static void log_libs_said(const pa_dev *p)
+{
+    if (p->libs_said > 0)
+        audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s",
+                  p->libs_said, p->libs_last);
 }
 
 /* What is missing and why, "" when both sides are open. */
@@ -467,10 +474,14 @@ audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err,
     bool memory = start_and_open(p);
     describe_missing(p, p->last_told, sizeof p->last_told);
     audio_set_err(err, err_len, "%s", memory ? p->last_told : "PortAudio: out of memory");
+    if (p->last_told[0])
+        log_libs_said(p);
     if (!memory || (p->last_told[0] && !cfg->allow_missing)) {
         pa_destroy(d);
         return NULL;
     }
+    if (p->last_told[0]) /* just looked: the next look when next needed, PA_RECONNECT_MS from now */
+        p->reopened_ms = audio_now_ms();
     return d;
 }
 
@@ -492,8 +503,10 @@ static void reopen(pa_dev *p)
         audio_log("PortAudio: out of memory reopening the sound card");
     else if (!missing[0])
         audio_log("PortAudio: sound card opened again");
-    else if (strcmp(missing, p->last_told) != 0)
+    else if (strcmp(missing, p->last_told) != 0) {
+        log_libs_said(p);
         audio_log("PortAudio: still %s", missing);
+    }
     snprintf(p->last_told, sizeof p->last_told, "%s", missing);
     if (!memory) {
         close_streams(p);
