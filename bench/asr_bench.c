@@ -37,12 +37,14 @@ typedef struct {
 
 typedef struct {
     const char *corpus, *lang, *dump, *decoder_args, *assets, *model, *dict, *second;
-    double reject_below;
+    double reject_below, answer_reject_below;
     bool baseline, all_evidence, stream;
 } options;
 
 typedef struct {
     unsigned char set, oog, clean_answer, right; /* right: the phrase heard is the one expected */
+    unsigned char answer_10db;                   /* an answer said at 10 dB SNR (or the corpus's worst) */
+    unsigned char heard_answer;                  /* the phrase heard is an answer of the scale */
     float conf;                                  /* 0 when nothing or a decoy was heard */
 } decision;
 
@@ -292,6 +294,7 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
         st->dec[st->n_dec++] = (decision){
             .set = (unsigned char)set, .oog = strcmp(e->expected, "reject") == 0, .clean_answer = cat == C_ANS_CLEAN,
             .right = strcmp(asr_kind_name(r.heard_kind, r.heard_value), e->expected) == 0 && !decoy,
+            .answer_10db = cat == C_ANS_10, .heard_answer = r.heard_kind == ASR_ANSWER,
             .conf = decoy ? 0.0f : (float)r.confidence};
     }
     if (dump)
@@ -377,32 +380,35 @@ static void print_table(const stats *st, bool baseline)
     printf("\n");
 }
 
-/* What other rejection thresholds would give, from the same decisions. */
-static void print_sweep(const stats *st)
+/* What other thresholds for the answers would give, from the same decisions; commands and yes/no
+ * stay at `below`. */
+static void print_sweep(const stats *st, double below)
 {
-    printf("\nreject below:   clean answers right | in-grammar wrong accepted | out-of-grammar rejected"
-           "   (tuning / held-out)\n");
+    printf("\nanswers rejected below (others %.2f):   clean answers right | 10 dB answers right | in-grammar wrong "
+           "accepted | out-of-grammar rejected   (tuning / held-out)\n", below);
+    enum { CLEAN, NOISY, WRONG, OOG, N_COL };
     for (int k = 3; k <= 9; k++) {
         double thr = k / 10.0;
-        int n[N_SET][3] = {{0}}, c[N_SET][3] = {{0}};
+        int n[N_SET][N_COL] = {{0}}, c[N_SET][N_COL] = {{0}};
         for (size_t i = 0; i < st->n_dec; i++) {
             const decision *d = &st->dec[i];
-            bool accepted = d->conf > 0 && d->conf >= thr;
-            if (d->clean_answer) {
-                n[d->set][0]++;
-                c[d->set][0] += accepted && d->right;
+            bool accepted = d->conf > 0 && d->conf >= (d->heard_answer ? thr : below);
+            int *dn = n[d->set], *dc = c[d->set];
+            if (d->clean_answer || d->answer_10db) {
+                dn[d->clean_answer ? CLEAN : NOISY]++;
+                dc[d->clean_answer ? CLEAN : NOISY] += accepted && d->right;
             }
             if (!d->oog) {
-                n[d->set][1]++;
-                c[d->set][1] += accepted && !d->right;
+                dn[WRONG]++;
+                dc[WRONG] += accepted && !d->right;
             } else {
-                n[d->set][2]++;
-                c[d->set][2] += !accepted;
+                dn[OOG]++;
+                dc[OOG] += !accepted;
             }
         }
         printf("  %.1f      ", thr);
-        for (int m = 0; m < 3; m++)
-            printf("   %5.1f%% / %5.1f%%      ", n[0][m] ? 100.0 * c[0][m] / n[0][m] : 0.0,
+        for (int m = 0; m < N_COL; m++)
+            printf("   %5.1f%% / %5.1f%%  ", n[0][m] ? 100.0 * c[0][m] / n[0][m] : 0.0,
                    n[1][m] ? 100.0 * c[1][m] / n[1][m] : 0.0);
         printf("\n");
     }
@@ -463,6 +469,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (strcmp(a, "--dict") == 0) o->dict = v;
         else if (strcmp(a, "--second-model") == 0) o->second = v;
         else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
+        else if (strcmp(a, "--answer-reject-below") == 0) o->answer_reject_below = atof(v);
         else if (strcmp(a, "--assets") == 0) o->assets = v;
         else return -1;
         i++;
@@ -475,7 +482,8 @@ int main(int argc, char **argv)
     options o;
     if (parse_args(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump F.tsv [--all-evidence]]\n"
-                        "       [--decoder-args \"...\"] [--reject-below X] [--assets DIR (or $QLQ_ASSETS_DIR)]\n"
+                        "       [--decoder-args \"...\"] [--reject-below X] [--answer-reject-below X]\n"
+                        "       [--assets DIR (or $QLQ_ASSETS_DIR)]\n"
                         "       [--model DIR [--dict FILE]] [--second-model DIR|\"\"] [--stream]\n");
         return 2;
     }
@@ -490,7 +498,7 @@ int main(int argc, char **argv)
     }
     double t0 = now_ms();
     asr_config cfg = {.assets_dir = o.assets, .decoder_args = o.decoder_args, .reject_below = o.reject_below,
-                      .all_evidence = o.all_evidence};
+                      .answer_reject_below = o.answer_reject_below, .all_evidence = o.all_evidence};
     if (strcmp(o.lang, "en") == 0) {
         cfg.en_hmm_dir = o.model;
         cfg.en_dict = o.dict;
@@ -513,15 +521,19 @@ int main(int argc, char **argv)
     while (read_entry(mf, &e))
         run_file(a, b, &o, pl, &e, st, dump);
     asr_lang lang = strcmp(o.lang, "en") == 0 ? ASR_LANG_EN : ASR_LANG_FR;
-    printf("bench_asr: corpus %s, language %s, reject below %.2f%s\nacoustic model: %s\n", o.corpus, o.lang,
-           o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW,
-           o.stream ? ", each file listened to as a stream" : "", asr_model_dir(a, lang));
+    double below = o.reject_below > 0 ? o.reject_below : ASR_REJECT_BELOW;
+    double answers_below = o.answer_reject_below > 0 ? o.answer_reject_below
+                           : o.reject_below > 0      ? o.reject_below
+                                                     : ASR_ANSWER_REJECT_BELOW;
+    printf("bench_asr: corpus %s, language %s, reject below %.2f (answers of the scales %.2f)%s\nacoustic model: %s\n",
+           o.corpus, o.lang, below, answers_below, o.stream ? ", each file listened to as a stream" : "",
+           asr_model_dir(a, lang));
     if (asr_second_model_dir(a, lang))
         printf("second opinion: %s (asked on %zu of %zu files)\n", asr_second_model_dir(a, lang), st->n_second,
                st->n_files);
     print_table(st, o.baseline);
     print_conditions(st);
-    print_sweep(st);
+    print_sweep(st, below);
     print_timing(st, load_ms, rss_loaded, rss_kb("VmHWM:"));
     if (dump)
         fclose(dump);

@@ -15,7 +15,8 @@
 
 static const char usage[] =
     "Usage: qlq-recognize --scale 4|7 [--yesno] [--lang fr|en] [--transcript] [--assets DIR]\n"
-    "                     [--hmm DIR] [--dict FILE] [--reject-below X] [--verbose] FILE.wav...\n"
+    "                     [--hmm DIR] [--dict FILE] [--reject-below X] [--answer-reject-below X]\n"
+    "                     [--verbose] FILE.wav...\n"
     "\n"
     "Recognises the spoken answer in each WAV file against the grammar of a 4- or 7-point item\n"
     "(or, with --yesno, a yes/no confirmation) and prints one JSON object per file:\n"
@@ -27,13 +28,16 @@ static const char usage[] =
     "assets/voice/model-fr-ptm (the CMU Sphinx French model adapted the same way) when the first\n"
     "is unsure; English uses assets/voice/model-en (the US-English model adapted to eSpeak's English\n"
     "voices). A model given with --hmm decides alone.\n"
+    "A result less sure than 0.8 is \"reject\", an answer of the scale less sure than 0.7 (the kiosk\n"
+    "asks the patient to confirm any answer under 0.9); --reject-below X sets both thresholds,\n"
+    "--answer-reject-below X the answers' alone.\n"
     "Exit status: 0 every file decoded, 1 some file could not be read, 2 usage or model error.\n";
 
 typedef struct {
     const char *lang, *assets, *hmm, *dict;
     asr_grammar grammar;
     bool scale_given, transcript, verbose;
-    double reject_below;
+    double reject_below, answer_reject_below;
     int first_file;
 } options;
 
@@ -76,6 +80,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (strcmp(a, "--hmm") == 0) o->hmm = v;
         else if (strcmp(a, "--dict") == 0) o->dict = v;
         else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
+        else if (strcmp(a, "--answer-reject-below") == 0) o->answer_reject_below = atof(v);
         else return -1;
         i++;
     }
@@ -129,7 +134,7 @@ int main(int argc, char **argv)
     bool en = strcmp(o.lang, "en") == 0;
     asr_config cfg = {
         .assets_dir = o.assets, .fr_hmm_dir = en ? NULL : o.hmm, .en_hmm_dir = en ? o.hmm : NULL,
-        .reject_below = o.reject_below, .verbose = o.verbose,
+        .reject_below = o.reject_below, .answer_reject_below = o.answer_reject_below, .verbose = o.verbose,
         .fr_dict = en ? NULL : o.dict, .en_dict = en ? o.dict : NULL,
     };
     if (o.hmm && o.dict) /* another model: the other language's lexicon is in the wrong phones */

@@ -257,10 +257,14 @@ asr *asr_create(const asr_config *cfg, char *err, size_t err_len)
         return NULL;
     }
     a->reject_below = cfg->reject_below > 0 ? cfg->reject_below : ASR_REJECT_BELOW;
+    a->answer_reject_below = cfg->answer_reject_below > 0 ? cfg->answer_reject_below
+                             : cfg->reject_below > 0      ? cfg->reject_below
+                                                          : ASR_ANSWER_REJECT_BELOW;
     /* sure enough that neither the decision, the confirmation nor the second opinion can depend on
      * the rival margin */
     double sure = ASR_SECOND_OPINION_BELOW > ASR_CONFIRM_BELOW ? ASR_SECOND_OPINION_BELOW : ASR_CONFIRM_BELOW;
     sure = a->reject_below > sure ? a->reject_below : sure;
+    sure = a->answer_reject_below > sure ? a->answer_reject_below : sure;
     a->sure_without_rival = cfg->all_evidence ? ASR_ALWAYS_MEASURE_RIVAL : sure;
     for (int l = 0; l < ASR_LANG_COUNT; l++) {
         if (load_lang(a, cfg, (asr_lang)l, err, err_len) != 0) {

@@ -65,7 +65,8 @@ typedef struct {
 
 struct asr {
     asr_lang_data lang[ASR_LANG_COUNT];
-    double reject_below;
+    double reject_below;        /* commands and yes/no */
+    double answer_reject_below; /* answers of the scales */
     double sure_without_rival; /* the first model's confidence, with the rival margin at its floor, from
                                 * which the rival pass is skipped (asr_decode.c) */
 };

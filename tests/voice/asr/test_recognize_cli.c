@@ -133,6 +133,35 @@ static void test_yesno_and_scale7(void **state)
     cJSON_Delete(o);
 }
 
+static const char *answer_of(char *line)
+{
+    static char answer[16];
+    cJSON *o = cJSON_Parse(line);
+    assert_non_null(o);
+    snprintf(answer, sizeof answer, "%s", cJSON_GetObjectItemCaseSensitive(o, "answer")->valuestring);
+    cJSON_Delete(o);
+    return answer;
+}
+
+/* Answers of the scale have their own threshold (the kiosk confirms the unsure ones); commands keep
+ * theirs; --reject-below alone sets both, as it did before answers had their own. */
+static void test_thresholds(void **state)
+{
+    fixture *f = *state;
+    static char out[4096];
+    char *save = NULL;
+    assert_int_equal(run(f, "--scale 4 --answer-reject-below 0.999 trois.wav retour44.wav", out, sizeof out), 0);
+    assert_string_equal(answer_of(strtok_r(out, "\n", &save)), "reject");
+    assert_string_equal(answer_of(strtok_r(NULL, "\n", &save)), "back");
+    assert_int_equal(run(f, "--scale 4 --reject-below 0.999 trois.wav retour44.wav", out, sizeof out), 0);
+    assert_string_equal(answer_of(strtok_r(out, "\n", &save)), "reject");
+    assert_string_equal(answer_of(strtok_r(NULL, "\n", &save)), "reject");
+    assert_int_equal(run(f, "--scale 4 --reject-below 0.999 --answer-reject-below 0.5 trois.wav retour44.wav", out,
+                         sizeof out), 0);
+    assert_string_equal(answer_of(strtok_r(out, "\n", &save)), "3");
+    assert_string_equal(answer_of(strtok_r(NULL, "\n", &save)), "reject");
+}
+
 static void test_usage(void **state)
 {
     fixture *f = *state;
@@ -150,6 +179,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_files_and_errors),
         cmocka_unit_test(test_yesno_and_scale7),
+        cmocka_unit_test(test_thresholds),
         cmocka_unit_test(test_usage),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
