@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "voice_event.h"
 
 enum {
     QUEUE_MAX = 8,
@@ -197,32 +198,9 @@ static asr_grammar asr_grammar_of(qlq_grammar g)
 
 static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_event *ev)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->source = QLQ_SOURCE_VOICE;
-    ev->has_confidence = true;
-    ev->confidence = (float)r->confidence;
-    /* whispered "un" and "deux" sound alike to both models: the patient says yes to what was heard */
-    ev->must_confirm = r->whispered;
-    snprintf(ev->text, sizeof ev->text, "%s", r->transcript);
-    if (sp->listen_item == QLQ_CHECK_ITEM && !timed_out) {
-        ev->type = QLQ_EV_CHECK_HEARD;
-        ev->value = r->kind == ASR_YES;
+    voice_event_of(r, sp->listen_item == QLQ_CHECK_ITEM, timed_out, ev);
+    if (ev->type == QLQ_EV_CHECK_HEARD)
         measure_room(sp, &ev->level_db, &ev->snr_db);
-        ev->echo_ms = (float)r->decay_ms;
-        return;
-    }
-    switch (r->kind) {
-    case ASR_ANSWER: ev->type = QLQ_EV_ANSWER; ev->value = r->value; break;
-    case ASR_REPEAT: ev->type = QLQ_EV_REPEAT; break;
-    case ASR_BACK: ev->type = QLQ_EV_BACK; break;
-    case ASR_DONTKNOW: ev->type = QLQ_EV_SKIP; break;
-    case ASR_YES:
-    case ASR_NO: /* also to a question: the core knows what "non" means there */
-        ev->type = QLQ_EV_CONFIRM;
-        ev->value = r->kind == ASR_YES;
-        break;
-    case ASR_REJECT: ev->type = QLQ_EV_HEARD_NOTHING; break;
-    }
 }
 
 static bool start_listening(speech *sp)
