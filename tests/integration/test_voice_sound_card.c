@@ -374,7 +374,7 @@ static void test_kiosk_started_before_its_sound_card(void **state)
     if (!pulse_room_restart(&r.room, err, sizeof err))
         fail_msg("%s", err);
     finish_by_touch_then_next_by_voice(&r, &c);
-    assert_int_equal(count_in_file(r.log, "PortAudio: sound card opened again"), 1);
+    assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
                                       "'failed'"), 1);
