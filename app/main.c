@@ -111,6 +111,18 @@ static bool set_string_option(options *o, const char *flag, const char *value)
     return false;
 }
 
+/* `value` as a number in lo..hi into *out: 1, or -1 after saying what `flag` needs ("a sample rate",
+ * with `unit` after the bounds). */
+static int number_in(const char *flag, const char *value, double lo, double hi, const char *what, const char *unit,
+                     double *out)
+{
+    *out = atof(value);
+    if (*out >= lo && *out <= hi)
+        return 1;
+    fprintf(stderr, "qlq-kiosk: %s needs %s between %.0f and %.0f%s\n", flag, what, lo, hi, unit);
+    return -1;
+}
+
 /* Options with a number: 1 when `flag` is one of them and `value` is valid, -1 when invalid, 0 when
  * `flag` is not one of them. */
 static int set_number_option(options *o, const char *flag, const char *value)
@@ -119,28 +131,20 @@ static int set_number_option(options *o, const char *flag, const char *value)
         return parse_seconds(flag, value, &o->cfg.idle_warning_ms) == 0 ? 1 : -1;
     if (strcmp(flag, "--idle-timeout") == 0)
         return parse_seconds(flag, value, &o->cfg.idle_timeout_ms) == 0 ? 1 : -1;
+    double n;
+    int ok;
     if (strcmp(flag, "--audio-speed") == 0) {
-        o->voice.audio_speed = atof(value);
-        if (o->voice.audio_speed >= 1.0 && o->voice.audio_speed <= 1e6)
-            return 1;
-        fprintf(stderr, "qlq-kiosk: --audio-speed needs a factor between 1 and 1000000\n");
-        return -1;
+        ok = number_in(flag, value, 1, 1e6, "a factor", "", &o->voice.audio_speed);
+    } else if (strcmp(flag, "--mic-rate") == 0) {
+        ok = number_in(flag, value, 8000, 192000, "a sample rate", " Hz", &n);
+        o->voice.mic_rate = (int)n;
+    } else if (strcmp(flag, "--speed") == 0) {
+        ok = number_in(flag, value, 80, 450, "words per minute", "", &n);
+        o->voice.speed_wpm = (int)n;
+    } else {
+        ok = 0;
     }
-    if (strcmp(flag, "--mic-rate") == 0) {
-        o->voice.mic_rate = atoi(value);
-        if (o->voice.mic_rate >= 8000 && o->voice.mic_rate <= 192000)
-            return 1;
-        fprintf(stderr, "qlq-kiosk: --mic-rate needs a sample rate between 8000 and 192000 Hz\n");
-        return -1;
-    }
-    if (strcmp(flag, "--speed") == 0) {
-        o->voice.speed_wpm = atoi(value);
-        if (o->voice.speed_wpm >= 80 && o->voice.speed_wpm <= 450)
-            return 1;
-        fprintf(stderr, "qlq-kiosk: --speed needs words per minute between 80 and 450\n");
-        return -1;
-    }
-    return 0;
+    return ok;
 }
 
 static void print_audio_device(void *ctx, const audio_device_info *d)

@@ -47,12 +47,8 @@ typedef struct {
     bool initialised; /* Pa_Initialize succeeded and is not yet undone */
     bool broken;      /* a stream stalled or would not start: PortAudio must be started afresh */
     double reopened_ms;
-    char in_device[PA_NAME], out_device[PA_NAME]; /* the devices' own names, for the log */
-    char why_in[PA_NAME], why_out[PA_NAME];       /* why `in` or `out` is NULL */
-    int ring_rate;                                /* the input rate `ring` was sized for */
-    char last_told[2 * PA_NAME];            /* what the log last said was missing, not to repeat it */
-    int libs_said;                          /* messages of ALSA and JACK while last looking for devices */
-    char libs_last[PA_NAME];                /* the last of them */
+    char why_in[PA_NAME], why_out[PA_NAME]; /* why `in` or `out` is NULL */
+    char missing[2 * PA_NAME];              /* what is not open and why, "" when nothing (describe_missing) */
 } pa_dev;
 
 static void reopen(pa_dev *p);
@@ -363,66 +359,26 @@ static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, int want_rate,
     return false;
 }
 
-/* "'name' 48000 Hz x1", or "none" for a side that is not open. */
-static void describe_side(const pa_dev *p, bool input, char *out, size_t len)
-{
-    if (!(input ? p->in : p->out))
-        snprintf(out, len, "none");
-    else
-        snprintf(out, len, "'%s' %d Hz x%d", input ? p->in_device : p->out_device, input ? p->in_rate : p->out_rate,
-                 input ? p->in_channels : p->out_channels);
-}
-
-/* Opens one side if it can; otherwise leaves it NULL with the reason in `why`. */
-static void open_side(pa_dev *p, bool input, char *why, size_t why_len)
+/* Opens one side if it can: its device, or paNoDevice with the side NULL and the reason in `why`. */
+static PaDeviceIndex open_side(pa_dev *p, bool input, char *why, size_t why_len)
 {
     PaDeviceIndex dev = find_device(input ? p->cfg.input_name : p->cfg.output_name, input, why, why_len);
     if (dev == paNoDevice || !open_stream(p, dev, input, input ? p->cfg.input_rate : 0, why, why_len)) {
         *(input ? &p->in : &p->out) = NULL;
-        return;
+        return paNoDevice;
     }
     why[0] = '\0';
-    snprintf(input ? p->in_device : p->out_device, PA_NAME, "%s", Pa_GetDeviceInfo(dev)->name);
+    return dev;
 }
 
-/* Starts PortAudio (it lists devices only when it starts) and opens the microphone and the speaker,
- * each if it can. False when out of memory. */
-static bool start_and_open(pa_dev *p)
+/* "'name' 48000 Hz x1", or "none" for a side that is not open. */
+static void describe_side(const pa_dev *p, PaDeviceIndex dev, bool input, char *out, size_t len)
 {
-    pa_libs_probe_begin();
-    PaError e = Pa_Initialize();
-    p->initialised = e == paNoError;
-    p->broken = false;
-    if (p->initialised) {
-        open_side(p, true, p->why_in, sizeof p->why_in);
-        open_side(p, false, p->why_out, sizeof p->why_out);
-    } else {
-        snprintf(p->why_in, sizeof p->why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
-        snprintf(p->why_out, sizeof p->why_out, "%s", p->why_in);
-    }
-    p->libs_said = pa_libs_probe_end(p->libs_last, sizeof p->libs_last);
-    if (p->in && (!p->ring || p->ring_rate != p->in_rate)) {
-        audio_ring_destroy(p->ring);
-        p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
-        p->ring_rate = p->ring ? p->in_rate : 0;
-        if (!p->ring)
-            return false;
-    }
-    if (p->in || p->out) {
-        char in_desc[PA_NAME + 32], out_desc[PA_NAME + 32];
-        describe_side(p, true, in_desc, sizeof in_desc);
-        describe_side(p, false, out_desc, sizeof out_desc);
-        audio_log("PortAudio: input %s, output %s", in_desc, out_desc);
-    }
-    return true;
-}
-
-/* With the log line saying what is missing: what the sound libraries said while looking, in short. */
-static void log_libs_said(const pa_dev *p)
-{
-    if (p->libs_said > 0)
-        audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s",
-                  p->libs_said, p->libs_last);
+    if (dev == paNoDevice)
+        snprintf(out, len, "none");
+    else
+        snprintf(out, len, "'%s' %d Hz x%d", Pa_GetDeviceInfo(dev)->name, input ? p->in_rate : p->out_rate,
+                 input ? p->in_channels : p->out_channels);
 }
 
 /* What is missing and why, "" when both sides are open. */
@@ -436,6 +392,45 @@ static void describe_missing(const pa_dev *p, char *out, size_t len)
         snprintf(out, len, "no %s (%.200s)", p->in ? "speaker" : "microphone", p->in ? p->why_out : p->why_in);
     else
         out[0] = '\0';
+}
+
+/* Starts PortAudio (it lists devices only when it starts) and opens the microphone and the speaker,
+ * each if it can; p->missing says what is not open. *changed: p->missing is not what it was, and then
+ * what the sound libraries said while looking is logged, in short, with it. False when out of memory. */
+static bool start_and_open(pa_dev *p, bool *changed)
+{
+    pa_libs_probe_begin();
+    PaError e = Pa_Initialize();
+    p->initialised = e == paNoError;
+    p->broken = false;
+    PaDeviceIndex in = paNoDevice, out = paNoDevice;
+    if (p->initialised) {
+        in = open_side(p, true, p->why_in, sizeof p->why_in);
+        out = open_side(p, false, p->why_out, sizeof p->why_out);
+    } else {
+        snprintf(p->why_in, sizeof p->why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
+        snprintf(p->why_out, sizeof p->why_out, "%s", p->why_in);
+    }
+    char said[PA_NAME], before[sizeof p->missing];
+    int n = pa_libs_probe_end(said, sizeof said);
+    snprintf(before, sizeof before, "%s", p->missing);
+    describe_missing(p, p->missing, sizeof p->missing);
+    *changed = strcmp(before, p->missing) != 0;
+    if (*changed && p->missing[0] && n > 0)
+        audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s", n, said);
+    if (p->in) { /* sized for this device's rate; the stream is not started, so nothing writes to it */
+        audio_ring_destroy(p->ring);
+        p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
+        if (!p->ring)
+            return false;
+    }
+    if (p->in || p->out) {
+        char in_desc[PA_NAME + 32], out_desc[PA_NAME + 32];
+        describe_side(p, in, true, in_desc, sizeof in_desc);
+        describe_side(p, out, false, out_desc, sizeof out_desc);
+        audio_log("PortAudio: input %s, output %s", in_desc, out_desc);
+    }
+    return true;
 }
 
 audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err, size_t err_len)
@@ -471,16 +466,13 @@ audio_device *audio_open_portaudio(const audio_portaudio_config *cfg, char *err,
                                       .allow_missing = cfg->allow_missing};
     d->ops = &pa_ops;
     d->impl = p;
-    bool memory = start_and_open(p);
-    describe_missing(p, p->last_told, sizeof p->last_told);
-    audio_set_err(err, err_len, "%s", memory ? p->last_told : "PortAudio: out of memory");
-    if (p->last_told[0])
-        log_libs_said(p);
-    if (!memory || (p->last_told[0] && !cfg->allow_missing)) {
+    bool changed, memory = start_and_open(p, &changed);
+    audio_set_err(err, err_len, "%s", memory ? p->missing : "PortAudio: out of memory");
+    if (!memory || (p->missing[0] && !cfg->allow_missing)) {
         pa_destroy(d);
         return NULL;
     }
-    if (p->last_told[0]) /* just looked: the next look when next needed, PA_RECONNECT_MS from now */
+    if (p->missing[0]) /* just looked: the next look when next needed, PA_RECONNECT_MS from now */
         p->reopened_ms = audio_now_ms();
     return d;
 }
@@ -496,18 +488,13 @@ static void reopen(pa_dev *p)
     close_streams(p);
     if (p->initialised)
         Pa_Terminate();
-    bool memory = start_and_open(p);
-    char missing[sizeof p->last_told];
-    describe_missing(p, missing, sizeof missing);
+    bool changed, memory = start_and_open(p, &changed);
     if (!memory)
         audio_log("PortAudio: out of memory reopening the sound card");
-    else if (!missing[0])
+    else if (!p->missing[0])
         audio_log("PortAudio: sound card opened again");
-    else if (strcmp(missing, p->last_told) != 0) {
-        log_libs_said(p);
-        audio_log("PortAudio: still %s", missing);
-    }
-    snprintf(p->last_told, sizeof p->last_told, "%s", missing);
+    else if (changed)
+        audio_log("PortAudio: still %s", p->missing);
     if (!memory) {
         close_streams(p);
         p->broken = true;
