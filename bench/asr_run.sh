@@ -4,7 +4,8 @@
 # US-English language model, tuning and held-out voices side by side.
 #
 #   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
-#                    [--slow|--phrasings|--hedged|--confirmations|--other-voices|--other-noises|--soft|--reverb] [--no-baseline]
+#                    [--slow|--phrasings|--hedged|--confirmations|--other-voices|--other-engines|--other-noises|
+#                     --soft|--reverb] [--no-baseline]
 #                    [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
@@ -15,6 +16,13 @@
 #   pas ça", "tout à fait") and a few more ways of answering (tools/corpus/phrasings-confirm-LANG.tsv).
 # --other-voices: the phrases said by eSpeak variants that neither the benchmark nor the model
 #   adaptation uses, at 110 and 240 words/min, without noise: how far the held-out numbers generalise.
+# --other-engines: the phrases said by other synthesisers, made from recordings of real speakers:
+#   MBROLA's French voices (mb-fr2 mb-fr3 mb-fr5 mb-fr7: French and Belgian, male and female;
+#   mb-ca2: Canadian) and SVOX Pico (pico), at 130 and 170 words/min, clean and in white and babble
+#   noise at 20 and 10 dB; English: mb-us1 mb-us2 mb-us3 mb-en1 and pico. None is used to adapt the
+#   models. The French tuning column: the MBROLA voices tools/acoustic/adapt.sh adapts with beside
+#   eSpeak's (mb-fr1 mb-fr4 mb-fr6 mb-ca1).
+#   Needs Debian's contrib and non-free packages: mbrola, mbrola-<voice>, libttspico-utils.
 # --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
 #   rumble, mains hum, a monitor's beeps, music) at 20 and 10 dB SNR; bench_asr lists them by condition.
 # --soft: the same voices and speed, clean and 20 and 30 dB under their level in a very quiet room (a
@@ -26,7 +34,7 @@ set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 hedged=0 confirmations=0 other_voices=0 other_noises=0 soft=0 reverb=0
+lang=fr slow=0 phrasings=0 hedged=0 confirmations=0 other_voices=0 other_engines=0 other_noises=0 soft=0 reverb=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -36,6 +44,7 @@ while [[ $# -gt 0 ]]; do
     --hedged) hedged=1; shift ;;
     --confirmations) confirmations=1; shift ;;
     --other-voices) other_voices=1; shift ;;
+    --other-engines) other_engines=1; shift ;;
     --other-noises) other_noises=1; shift ;;
     --soft) soft=1; shift ;;
     --reverb) reverb=1; shift ;;
@@ -60,6 +69,15 @@ other_voices_en="en+Diogo en-us+Hugo en+Jacky en-us+Marco en+caleb en-us+croak e
 other_voices_list=$other_voices_fr; [[ $lang == en ]] && other_voices_list=$(echo $other_voices_en)
 ((other_voices)) && corpus="$build/asr-corpus/$lang-other-voices" corpus_opts=(--sets heldout --speeds "110 240"
   --voices "$other_voices_list" --no-noise --no-nonspeech)
+if ((other_engines)); then
+  corpus="$build/asr-corpus/$lang-other-engines"
+  if [[ $lang == fr ]]; then
+    corpus_opts=(--speeds "130 170" --voices "mb-fr2 mb-fr3 mb-fr5 mb-fr7 mb-ca2 pico"
+      --tuning-voices "mb-fr1 mb-fr4 mb-fr6 mb-ca1")
+  else
+    corpus_opts=(--sets heldout --speeds "130 170" --voices "mb-us1 mb-us2 mb-us3 mb-en1 pico")
+  fi
+fi
 if ((other_noises || soft || reverb)); then
   kinds="brown hum beeps music" corpus="$build/asr-corpus/$lang-other-noises"
   ((soft)) && kinds=soft corpus="$build/asr-corpus/$lang-soft"

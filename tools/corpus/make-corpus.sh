@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make-corpus.sh - synthetic spoken-answer corpus for the recogniser (espeak-ng + sox).
 #
-#   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--speeds "S1 S2"]
+#   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--tuning-voices "V1 V2"]
+#                  [--speeds "S1 S2"]
 #                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] [--trim-below PCT] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
@@ -14,7 +15,7 @@
 # files have noise over the whole file (the hard case: noise before and after the words).
 # Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
 # --small: one speed per voice and no noise grid (for the tests); --voices replaces the voices of
-# every set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
+# every set, --tuning-voices then those of the tuning set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
 # elderly patients speak, beside the 120-210 of the default sets). --phrases replaces the phrase
 # list (default phrases-LANG.tsv beside this script; phrasings-fr.tsv: other ways of answering).
 # --noises: the noise kinds of the grid, among white, babble (the default pair, the ones the models
@@ -28,17 +29,22 @@
 # PCT % of full scale (default 0.5, about -46 dBFS, what every corpus so far was made with). That
 # also cuts the soft release of a last consonant said softly ("cinq" at eSpeak amplitude 50): 0.1
 # (-60 dBFS) keeps it.
+# Voices are eSpeak's (fr+m3, fr-be+m1, ...), MBROLA's through eSpeak (mb-fr1 .. mb-fr7, mb-ca1,
+# mb-ca2: diphones cut from recordings of real speakers; Debian's contrib and non-free packages
+# mbrola and mbrola-frN) or "pico" (SVOX Pico, another synthesiser made from a real speaker's
+# recordings; package libttspico-utils, non-free): pico's speed, pitch and loudness are set with sox.
 # Deterministic (fixed seeds).
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble" trim=0.5
+lang=fr small=0 sets="tuning,heldout" voices="" given_tuning_voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble" trim=0.5
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
     --small) small=1; shift ;;
     --sets) sets=$2; shift 2 ;;
     --voices) voices=$2; shift 2 ;;
+    --tuning-voices) given_tuning_voices=$2; shift 2 ;;
     --speeds) speeds=$2; shift 2 ;;
     --phrases) phrases=$2; shift 2 ;;
     --noises) noises=$2; shift 2 ;;
@@ -57,6 +63,13 @@ for k in $noises; do
   case $k in white|babble|brown|hum|beeps|music|soft|reverb) ;; *) echo "make-corpus: unknown noise kind $k" >&2; exit 2 ;; esac
 done
 for t in espeak-ng sox awk; do command -v $t >/dev/null || { echo "make-corpus: $t not found" >&2; exit 1; }; done
+for v in $voices $given_tuning_voices; do
+  case $v in
+    pico) command -v pico2wave >/dev/null || { echo "make-corpus: voice pico needs pico2wave (libttspico-utils, Debian non-free)" >&2; exit 1; } ;;
+    mb-*) [[ -d /usr/share/mbrola/${v#mb-} ]] ||
+            { echo "make-corpus: voice $v needs mbrola and mbrola-${v#mb-} (Debian contrib, non-free)" >&2; exit 1; } ;;
+  esac
+done
 mkdir -p "$out"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
@@ -75,6 +88,7 @@ else
 fi
 tuning_speeds="130 160 190" heldout_speeds="120 150 175 210"
 [[ -n $voices ]] && tuning_voices=$voices heldout_voices=$voices
+[[ -n $given_tuning_voices ]] && tuning_voices=$given_tuning_voices
 [[ -n $speeds ]] && tuning_speeds=$speeds heldout_speeds=$speeds
 pitches=(35 50 70)
 amps=(50 80 110)
@@ -143,9 +157,21 @@ manifest="$out/manifest.tsv"
 printf 'file\texpected\tscale\tset\tvoice\tcondition\ttext\n' > "$manifest"
 emit() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >> "$manifest"; }
 
-# say VOICE SPEED PITCH AMP TEXT: espeak output at 16 kHz with room before and after in $tmp/utt.wav.
+# speak VOICE SPEED PITCH AMP TEXT: the synthesiser's output in $tmp/raw.wav.
+speak() {
+  if [[ $1 == pico ]]; then
+    # Pico speaks at about 150 words/min at one pitch; eSpeak's pitch 0-99 is mapped to -4..+4 semitones
+    pico2wave -l "$([[ $lang == fr ]] && echo fr-FR || echo en-US)" -w "$tmp/pico.wav" "$5"
+    sox "$tmp/pico.wav" "$tmp/raw.wav" tempo -s "$(awk -v s="$2" 'BEGIN { print s / 150 }')" \
+      pitch $((($3 - 50) * 8)) vol "$(awk -v a="$4" 'BEGIN { print a / 100 }')"
+  else
+    espeak-ng -v "$1" -s "$2" -p "$3" -a "$4" -w "$tmp/raw.wav" "$5" 2> >(grep -v '^mbrola: ' >&2)
+  fi
+}
+
+# say VOICE SPEED PITCH AMP TEXT: the speech at 16 kHz with room before and after in $tmp/utt.wav.
 say() {
-  espeak-ng -v "$1" -s "$2" -p "$3" -a "$4" -w "$tmp/raw.wav" "$5"
+  speak "$@"
   sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/core.wav" silence 1 0.01 "$trim%" reverse silence 1 0.01 "$trim%" reverse
   sox "$tmp/core.wav" "$tmp/utt.wav" pad "0.$((RANDOM % 6 + 3))" "0.$((RANDOM % 6 + 3))"
 }
