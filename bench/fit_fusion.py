@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""fit_fusion.py FIRST.tsv SECOND.tsv
+"""fit_fusion.py FIRST.tsv SECOND.tsv [FIRST.tsv SECOND.tsv ...]
 
 Fits how the recogniser merges two acoustic models' opinions (fusion_weight in
 voice/asr/asr_decode.c) from two `bench_asr --dump --all-evidence` files of the same corpus, one per model run
-alone (bench_asr --model DIR --second-model ""). Each model's confidence is recomputed from its
+alone (bench_asr --model DIR --second-model ""); more pairs, one per corpus (the main corpus and
+bench/asr_run.sh --other-engines'), are fitted together and reported each on its own line. Each model's confidence is recomputed from its
 evidence with the calibration in its own directory's qlq-confidence (give the weights with
 --first W and --second W if the dumps were made with other ones).
 
@@ -112,22 +113,33 @@ def main():
             i = args.index(opt)
             cal[opt] = tuple(float(x) for x in args[i + 1].split(","))
             del args[i:i + 2]
-    if len(args) != 2:
+    if len(args) < 2 or len(args) % 2:
         sys.exit(__doc__.strip().splitlines()[0])
-    first = load(args[0], cal["--first"] or calibration(os.path.join(MODELS, "model-fr", "qlq-confidence")))
-    second = load(args[1], cal["--second"] or calibration(os.path.join(MODELS, "model-fr-ptm", "qlq-confidence")))
-    if set(first) != set(second):
-        sys.exit("fit_fusion: the two dumps are not of the same files")
+    first_cal = cal["--first"] or calibration(os.path.join(MODELS, "model-fr", "qlq-confidence"))
+    second_cal = cal["--second"] or calibration(os.path.join(MODELS, "model-fr-ptm", "qlq-confidence"))
+    corpora = []
+    for i in range(0, len(args), 2):
+        first, second = load(args[i], first_cal), load(args[i + 1], second_cal)
+        if set(first) != set(second):
+            sys.exit("fit_fusion: %s and %s are not of the same files" % (args[i], args[i + 1]))
+        corpora.append((args[i], first, second))
     data = []
-    for key, a in first.items():
-        r = features(a, second[key])
-        if a[0][1] == "tuning" and r and r[0] != "reject":
-            data.append((1.0 if r[0] == a[0][5] else 0.0, r[1]))
+    for _, first, second in corpora:
+        for key, a in first.items():
+            r = features(a, second[key])
+            if a[0][1] == "tuning" and r and r[0] != "reject":
+                data.append((1.0 if r[0] == a[0][5] else 0.0, r[1]))
     w = fit(data)
     print("fusion_weight (asr_decode.c): {%s}" % ", ".join("%.3f" % x for x in w))
     print("fitted on %d decisions of the tuning voices where the second model was asked" % len(data))
     print("(tuning / held-out, %% right at threshold %.2f)" % THRESHOLD)
 
+    for path, first, second in corpora:
+        print(path)
+        report_corpus(w, first, second)
+
+
+def report_corpus(w, first, second):
     def alone(key):
         _, h, c, _ = first[key]
         return h if h != "reject" and c >= THRESHOLD else "reject"
