@@ -20,8 +20,8 @@
 #   MBROLA's French voices (mb-fr2 mb-fr3 mb-fr5 mb-fr7: French and Belgian, male and female;
 #   mb-ca2: Canadian) and SVOX Pico (pico), at 130 and 170 words/min, clean and in white and babble
 #   noise at 20 and 10 dB; English: mb-us1 mb-us2 mb-us3 mb-en1 and pico. None is used to adapt the
-#   models. The French tuning column: the MBROLA voices tools/acoustic/adapt.sh adapts with beside
-#   eSpeak's (mb-fr1 mb-fr4 mb-fr6 mb-ca1).
+#   models. The French tuning column: the MBROLA voices `tools/acoustic/adapt.sh --mbrola` adapts
+#   with beside eSpeak's (mb-fr1 mb-fr4 mb-fr6 mb-ca1; the shipped models are adapted without them).
 #   Needs Debian's contrib and non-free packages: mbrola, mbrola-<voice>, libttspico-utils.
 # --other-noises: held-out voices at 150 words/min in noises the models were not adapted with (brown
 #   rumble, mains hum, a monitor's beeps, music) at 20 and 10 dB SNR; bench_asr lists them by condition.

@@ -15,8 +15,9 @@
 # files have noise over the whole file (the hard case: noise before and after the words).
 # Non-speech rejection files (silence, noise, cough-like bursts, a distant neighbour) are added.
 # --small: one speed per voice and no noise grid (for the tests); --voices replaces the voices of
-# every set, --tuning-voices then those of the tuning set, --speeds their speeds in words/min (--speeds "80 95" --no-noise: slow speech, as
-# elderly patients speak, beside the 120-210 of the default sets). --phrases replaces the phrase
+# every set, --tuning-voices then those of the tuning set, --speeds their speeds in words/min
+# (--speeds "80 95" --no-noise: slow speech, as elderly patients speak, beside the 120-210 of the
+# default sets). --phrases replaces the phrase
 # list (default phrases-LANG.tsv beside this script; phrasings-fr.tsv: other ways of answering).
 # --noises: the noise kinds of the grid, among white, babble (the default pair, the ones the models
 # were adapted with, in other recordings), brown (rumble), hum (mains hum: 50 Hz and harmonics),
