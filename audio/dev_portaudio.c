@@ -47,7 +47,6 @@ typedef struct {
     bool initialised; /* Pa_Initialize succeeded and is not yet undone */
     bool broken;      /* a stream stalled or would not start: PortAudio must be started afresh */
     double reopened_ms;
-    char why_in[PA_NAME], why_out[PA_NAME]; /* why `in` or `out` is NULL */
     char missing[2 * PA_NAME];              /* what is not open and why, "" when nothing (describe_missing) */
 } pa_dev;
 
@@ -381,15 +380,15 @@ static void describe_side(const pa_dev *p, PaDeviceIndex dev, bool input, char *
                  input ? p->in_channels : p->out_channels);
 }
 
-/* What is missing and why, "" when both sides are open. */
-static void describe_missing(const pa_dev *p, char *out, size_t len)
+/* What is missing and why (`why_in`, `why_out`: why `in` or `out` is NULL), "" when both are open. */
+static void describe_missing(const pa_dev *p, const char *why_in, const char *why_out, char *out, size_t len)
 {
-    if (!p->in && !p->out && strcmp(p->why_in, p->why_out) == 0)
-        snprintf(out, len, "no microphone or speaker (%.400s)", p->why_in);
+    if (!p->in && !p->out && strcmp(why_in, why_out) == 0)
+        snprintf(out, len, "no microphone or speaker (%.400s)", why_in);
     else if (!p->in && !p->out)
-        snprintf(out, len, "no microphone (%.200s), no speaker (%.200s)", p->why_in, p->why_out);
+        snprintf(out, len, "no microphone (%.200s), no speaker (%.200s)", why_in, why_out);
     else if (!p->in || !p->out)
-        snprintf(out, len, "no %s (%.200s)", p->in ? "speaker" : "microphone", p->in ? p->why_out : p->why_in);
+        snprintf(out, len, "no %s (%.200s)", p->in ? "speaker" : "microphone", p->in ? why_out : why_in);
     else
         out[0] = '\0';
 }
@@ -404,17 +403,18 @@ static bool start_and_open(pa_dev *p, bool *changed)
     p->initialised = e == paNoError;
     p->broken = false;
     PaDeviceIndex in = paNoDevice, out = paNoDevice;
+    char why_in[PA_NAME], why_out[PA_NAME];
     if (p->initialised) {
-        in = open_side(p, true, p->why_in, sizeof p->why_in);
-        out = open_side(p, false, p->why_out, sizeof p->why_out);
+        in = open_side(p, true, why_in, sizeof why_in);
+        out = open_side(p, false, why_out, sizeof why_out);
     } else {
-        snprintf(p->why_in, sizeof p->why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
-        snprintf(p->why_out, sizeof p->why_out, "%s", p->why_in);
+        snprintf(why_in, sizeof why_in, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
+        snprintf(why_out, sizeof why_out, "%s", why_in);
     }
     char said[PA_NAME], before[sizeof p->missing];
     int n = pa_libs_probe_end(said, sizeof said);
     snprintf(before, sizeof before, "%s", p->missing);
-    describe_missing(p, p->missing, sizeof p->missing);
+    describe_missing(p, why_in, why_out, p->missing, sizeof p->missing);
     *changed = strcmp(before, p->missing) != 0;
     if (*changed && p->missing[0] && n > 0)
         audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s", n, said);
