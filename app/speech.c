@@ -240,9 +240,10 @@ static void log_decision(const asr_result *r)
     char echo[64] = "";
     if (r->echoing)
         snprintf(echo, sizeof echo, ", in echo (the sound took %.0f ms to die away)", r->decay_ms);
-    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s%s%s)",
+    qlq_log("recogniser decided: %s (confidence %.2f, %.0f ms of speech, decoded in %.0f ms by %d model%s%s%s%s%s%s%s)",
             r->kind == ASR_ANSWER ? "an answer" : asr_kind_name(r->kind, 0), r->confidence, r->speech_ms,
-            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->whispered ? ", whispered" : "", echo,
+            r->decode_ms, r->models, r->models == 1 ? "" : "s", r->whispered ? ", whispered" : "",
+            r->said_more ? ", more was said than the phrase heard" : "", echo,
             r->tempo > 1.0 ? ", said slowly and re-paced" : "", r->decoded_in_silence ? ", ready at the end of speech" : "",
             tones);
 }

@@ -298,9 +298,10 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
             .conf = decoy ? 0.0f : (float)r.confidence};
     }
     if (dump)
-        fprintf(dump, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%s\t%.0f\t%.1f\t%s\t%s\t%.4f\t%.4f\t%.1f\t%d\t%.0f\n", e->file, e->set, e->voice,
+        fprintf(dump, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.4f\t%s\t%.0f\t%.1f\t%s\t%s\t%.4f\t%.4f\t%.1f\t%d\t%.0f\t%.0f\n", e->file, e->set, e->voice,
                 e->cond, e->scale, e->expected, got, asr_kind_name(r.heard_kind, r.heard_value), r.confidence,
-                r.transcript, r.speech_ms, r.decode_ms, bgot, hyp, r.phone_loop_ratio, r.rival_margin, r.snr_db, r.tones_removed, r.decay_ms);
+                r.transcript, r.speech_ms, r.decode_ms, bgot, hyp, r.phone_loop_ratio, r.rival_margin, r.snr_db, r.tones_removed, r.decay_ms,
+                r.outside_ms);
     audio_pcm_free(&pcm);
 }
 

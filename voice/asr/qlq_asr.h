@@ -86,6 +86,9 @@ typedef struct {
                             * was too loud to tell */
     bool echoing;          /* decay_ms says the room has echo: heard by both models, taken only when
                             * they agree */
+    double outside_ms;     /* sound nearly as loud as the words (within 6 dB) outside the phrase heard */
+    bool said_more;        /* outside_ms says the phrase heard was only part of what was said ("il fait
+                            * froid ici" heard "c'est trois"): not taken, whatever the confidence */
 } asr_result;
 
 typedef struct {

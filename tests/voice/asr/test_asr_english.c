@@ -257,16 +257,20 @@ static void understood(fixture *f, const char *tag, const said *cases, size_t n_
     assert_int_equal(wrong, 0);
 }
 
-/* Answers after the words people put before them, and "N out of seven" (en.phrases "before" lines
- * and phrases): before they were listed, "i think two" was heard "i don't know" and accepted (the
- * item skipped) by both voices. "i'd say" is not listed: "i don't know" was then heard "i'd say a
- * little bit" and accepted. */
+/* Answers after the words people put before them, and "N out of seven" or "out of four" (en.phrases
+ * "before" lines and phrases): before they were listed, "i think two" was heard "i don't know" and
+ * accepted (the item skipped) by both voices. "i'd say" is not listed: "i don't know" was then heard
+ * "i'd say a little bit" and accepted. A hesitation between two answers is asked again (before it was
+ * a decoy, "a little or quite a bit" was taken for "a little bit"). */
 static void test_english_hedged_answers(void **state)
 {
     static const said answers[] = {
         {"i would say a little", ASR_GRAMMAR_SCALE4, ASR_ANSWER, 2}, {"i think two", ASR_GRAMMAR_SCALE4, ASR_ANSWER, 2},
         {"i would say not at all", ASR_GRAMMAR_SCALE4, ASR_ANSWER, 1}, {"just a little", ASR_GRAMMAR_SCALE4, ASR_ANSWER, 2},
         {"number three", ASR_GRAMMAR_SCALE7, ASR_ANSWER, 3}, {"six out of seven", ASR_GRAMMAR_SCALE7, ASR_ANSWER, 6},
+        {"three out of four", ASR_GRAMMAR_SCALE4, ASR_ANSWER, 3},
+        {"a little or quite a bit", ASR_GRAMMAR_SCALE4, ASR_REJECT, 0},
+        {"quite a bit or very much", ASR_GRAMMAR_SCALE4, ASR_REJECT, 0},
     };
     understood(*state, "hedged", answers, sizeof answers / sizeof answers[0]);
 }
