@@ -5,7 +5,7 @@
 #
 #   bench/asr_run.sh [BUILD_DIR (default build/asr-rel)] [--lang fr|en]
 #                    [--slow|--phrasings|--hedged|--confirmations|--other-voices|--other-engines|--other-noises|
-#                     --soft|--reverb] [--no-baseline]
+#                     --soft|--reverb|--cut] [--no-baseline]
 #                    [bench_asr options]
 #
 # --slow: another corpus, the same phrases and voices said at 80 and 95 words/min, without noise.
@@ -30,11 +30,14 @@
 #   soft20 and soft30.
 # --reverb: the same voices and speed, clean and in a reverberant room (sox reverberance 50 and 90 %);
 #   both are in bench_asr's "10 dB" row, and listed by condition.
+# --cut: the held-out voices' files clean and cut at their words, with no room before or after (recorded
+#   answers trimmed to their sound, as a clinic may give qlq-recognize), decided as recordings: a
+#   stream always has the room before the words.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$src/build/asr-rel}
 [[ $# -gt 0 ]] && shift
-lang=fr slow=0 phrasings=0 hedged=0 confirmations=0 other_voices=0 other_engines=0 other_noises=0 soft=0 reverb=0
+lang=fr slow=0 phrasings=0 hedged=0 confirmations=0 other_voices=0 other_engines=0 other_noises=0 soft=0 reverb=0 cut=0
 args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -48,6 +51,7 @@ while [[ $# -gt 0 ]]; do
     --other-noises) other_noises=1; shift ;;
     --soft) soft=1; shift ;;
     --reverb) reverb=1; shift ;;
+    --cut) cut=1; shift ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -85,6 +89,11 @@ if ((other_noises || soft || reverb)); then
   corpus_opts=(--sets heldout --speeds 150 --noises "$kinds" --no-nonspeech)
   [[ $lang == fr ]] && corpus_opts+=(--voices "fr-be+m1 fr-ch+f3 fr+f5")
 fi
+if ((cut)) && [[ " ${args[*]} " == *" --stream "* ]]; then
+  echo "asr_run: --cut files are recordings; a stream has the room before the words (drop --stream)" >&2
+  exit 2
+fi
+((cut)) && corpus="$build/asr-corpus/$lang-cut" corpus_opts=(--sets heldout --no-noise --no-nonspeech --no-room)
 stamp=$( (cat "$src/tools/corpus/make-corpus.sh" "$phrases"; echo "${corpus_opts[*]}") |
   sha256sum | cut -c1-16)
 if [[ ! -f $corpus/manifest.tsv || $(cat "$corpus/.stamp" 2>/dev/null) != "$stamp" ]]; then

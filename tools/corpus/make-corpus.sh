@@ -3,7 +3,8 @@
 #
 #   make-corpus.sh [--lang fr|en] [--small] [--sets tuning,heldout] [--voices "V1 V2"] [--tuning-voices "V1 V2"]
 #                  [--speeds "S1 S2"]
-#                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] [--trim-below PCT] OUTDIR
+#                  [--phrases FILE] [--noises "KIND..."] [--no-noise] [--no-nonspeech] [--trim-below PCT]
+#                  [--no-room] OUTDIR
 #
 # Writes OUTDIR/*.wav (16 kHz mono 16-bit) and OUTDIR/manifest.tsv with one line per file:
 #   file  expected  scale  set  voice  condition  text
@@ -30,6 +31,8 @@
 # PCT % of full scale (default 0.5, about -46 dBFS, what every corpus so far was made with). That
 # also cuts the soft release of a last consonant said softly ("cinq" at eSpeak amplitude 50): 0.1
 # (-60 dBFS) keeps it.
+# --no-room: no room around the words: each file is cut where its sound first and last passes the
+# --trim-below level, as recorded answers trimmed to their sound are (use with --no-noise).
 # Voices are eSpeak's (fr+m3, fr-be+m1, ...), MBROLA's through eSpeak (mb-fr1 .. mb-fr7, mb-ca1,
 # mb-ca2: diphones cut from recordings of real speakers; Debian's contrib and non-free packages
 # mbrola and mbrola-frN) or "pico" (SVOX Pico, another synthesiser made from a real speaker's
@@ -38,7 +41,7 @@
 set -euo pipefail
 export SOX_OPTS="-V1 -R"  # -R: repeatable noise (fixed seed)
 
-lang=fr small=0 sets="tuning,heldout" voices="" given_tuning_voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble" trim=0.5
+lang=fr small=0 sets="tuning,heldout" voices="" given_tuning_voices="" speeds="" phrases="" noise=1 nonspeech=1 noises="white babble" trim=0.5 room=1
 while [[ $# -gt 1 ]]; do
   case "$1" in
     --lang) lang=$2; shift 2 ;;
@@ -52,6 +55,7 @@ while [[ $# -gt 1 ]]; do
     --no-noise) noise=0; shift ;;
     --no-nonspeech) nonspeech=0; shift ;;
     --trim-below) trim=$2; shift 2 ;;
+    --no-room) room=0; shift ;;
     *) echo "make-corpus: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -174,7 +178,9 @@ speak() {
 say() {
   speak "$@"
   sox "$tmp/raw.wav" -r 16000 -c 1 -b 16 "$tmp/core.wav" silence 1 0.01 "$trim%" reverse silence 1 0.01 "$trim%" reverse
-  sox "$tmp/core.wav" "$tmp/utt.wav" pad "0.$((RANDOM % 6 + 3))" "0.$((RANDOM % 6 + 3))"
+  local before="0.$((RANDOM % 6 + 3))" after="0.$((RANDOM % 6 + 3))"
+  ((room)) || before=0 after=0
+  sox "$tmp/core.wav" "$tmp/utt.wav" pad "$before" "$after"
 }
 
 gen_set() {

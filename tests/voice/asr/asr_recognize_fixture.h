@@ -47,6 +47,7 @@ void test_mains_hum_taken_out(void **state);
 void test_whispered_answers(void **state);
 void test_whispered_confusions_not_accepted(void **state);
 void test_answers_in_white_noise(void **state);
+void test_recordings_cut_at_the_words(void **state);
 void test_echoing_answers(void **state);
 void test_echo_confusions_not_accepted(void **state);
 void test_alike_answers_heard_by_both(void **state);

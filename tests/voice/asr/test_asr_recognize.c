@@ -375,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_whispered_answers),
         cmocka_unit_test(test_whispered_confusions_not_accepted),
         cmocka_unit_test(test_answers_in_white_noise),
+        cmocka_unit_test(test_recordings_cut_at_the_words),
         cmocka_unit_test(test_echoing_answers),
         cmocka_unit_test(test_echo_confusions_not_accepted),
         cmocka_unit_test(test_alike_answers_heard_by_both),
