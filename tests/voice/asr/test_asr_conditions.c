@@ -58,6 +58,19 @@ void test_mains_hum_taken_out(void **state)
     assert_int_equal(hum_wrong, 0);
 }
 
+/* One decision of a changed file of `it` counted: an answer or command (right or not), or anything
+ * taken for what was not said (printed). */
+static void count_decision(const item *it, const asr_result *r, const char *how, int *answers, int *right, int *wrong)
+{
+    const char *got = asr_kind_name(r->kind, r->value);
+    *answers += in_grammar(it);
+    *right += in_grammar(it) && strcmp(got, it->expected) == 0;
+    if (strcmp(got, it->expected) != 0 && r->kind != ASR_REJECT) {
+        print_message("%s, '%s': heard '%s' (%.2f)\n", how, it->text, r->transcript, r->confidence);
+        (*wrong)++;
+    }
+}
+
 /* `text` whispered by eSpeak's whispering voice (held out of the models' adaptation). */
 static asr_result whisper(fixture *f, size_t i)
 {
@@ -92,13 +105,7 @@ void test_whispered_answers(void **state)
         if (it->phrasing || !spoken || strcmp(it->cond, "clean") != 0)
             continue;
         asr_result r = whisper(f, i);
-        const char *got = asr_kind_name(r.kind, r.value);
-        answers += in_grammar(it);
-        right += in_grammar(it) && strcmp(got, it->expected) == 0;
-        if (strcmp(got, it->expected) != 0 && r.kind != ASR_REJECT) {
-            print_message("whispered '%s': heard '%s' (%.2f)\n", it->text, r.transcript, r.confidence);
-            wrong++;
-        }
+        count_decision(it, &r, "whispered", &answers, &right, &wrong);
         whispered += r.whispered;
         n++;
     }
@@ -201,13 +208,7 @@ void test_recordings_cut_at_the_words(void **state)
                                      f->dir, it->file, it->file),
                          0);
         asr_result r = changed_file(f, it, "cut");
-        const char *got = asr_kind_name(r.kind, r.value);
-        answers += in_grammar(it);
-        right += in_grammar(it) && strcmp(got, it->expected) == 0;
-        if (strcmp(got, it->expected) != 0 && r.kind != ASR_REJECT) {
-            print_message("cut at the words, '%s': heard '%s' (%.2f)\n", it->text, r.transcript, r.confidence);
-            wrong++;
-        }
+        count_decision(it, &r, "cut at the words", &answers, &right, &wrong);
     }
     print_message("cut at the words: %d of %d answers and commands right, %d files wrong\n", right, answers, wrong);
     assert_true(answers >= 30);
