@@ -148,7 +148,8 @@ const char *asr_model_dir(const asr *a, asr_lang lang);
 const char *asr_second_model_dir(const asr *a, asr_lang lang);
 
 /* Recognises one utterance held in memory (any length up to a minute; leading and trailing
- * silence or noise are trimmed by the endpointer first). Returns 0, or -1 with `err` set. */
+ * silence or noise are trimmed by the endpointer first; a recording cut at its words, with no room
+ * before them, is heard as if said after a quiet room). Returns 0, or -1 with `err` set. */
 int asr_recognize(asr *a, asr_lang lang, asr_grammar grammar, const int16_t *samples, size_t count,
                   asr_result *out, char *err, size_t err_len);
 
