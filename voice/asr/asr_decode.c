@@ -381,12 +381,10 @@ static double words_snr_db(const int16_t *s, size_t n, int sf, int ef, double re
     return snr < 0 ? 0 : snr > 40 ? 40 : snr;
 }
 
-static double frame_power(const int16_t *s)
+double asr_frame_power(const int16_t *frame)
 {
-    double e = 0;
-    for (int i = 0; i < 160; i++)
-        e += (double)s[i] * s[i];
-    return e / 160.0;
+    double rms = pow(10.0, audio_measure(frame, ASR_RATE / 100).rms_dbfs / 20.0) * 32768.0;
+    return rms * rms;
 }
 
 /* How long (ms) the sound outside the words (frames sf..ef) is within LOUD_OUTSIDE_DB of the words'
@@ -397,11 +395,11 @@ static double loud_outside_ms(const int16_t *s, size_t n, int sf, int ef)
     size_t frames = n / 160;
     double words = 0;
     for (size_t f = (size_t)sf; f <= (size_t)ef && f < frames; f++)
-        words += frame_power(s + f * 160);
+        words += asr_frame_power(s + f * 160);
     double floor = words / (ef - sf + 1) * pow(10.0, -LOUD_OUTSIDE_DB / 10.0);
     int loud = 0;
     for (size_t f = 0; f < frames; f++)
-        loud += ((long)f < sf || (long)f > ef) && frame_power(s + f * 160) >= floor;
+        loud += ((long)f < sf || (long)f > ef) && asr_frame_power(s + f * 160) >= floor;
     return 10.0 * loud;
 }
 

@@ -100,6 +100,8 @@ extern const char *const asr_phone_search; /* the free phone loop used as the co
  * removed_power is the mean square of what was taken out (0 when nothing). */
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, const int16_t *as_heard,
                        size_t count, double removed_power, asr_result *out, char *err, size_t err_len);
+/* The mean square of one 10 ms frame (ASR_RATE / 100 samples), in squared sample units. */
+double asr_frame_power(const int16_t *frame);
 
 double asr_now_ms(void);
 

@@ -312,14 +312,6 @@ static bool span_after_room(const int16_t *room, int room_frames, const int16_t 
     return any;
 }
 
-static double frame_energy(const int16_t *s)
-{
-    double e = 0;
-    for (int i = 0; i < FRAME_SAMPLES; i++)
-        e += (double)s[i] * s[i];
-    return e;
-}
-
 /* The speech of a stream's sound, or of a recording. The endpointer learns the room from the first
  * 100 ms, so in a recording cut right at its words ("je ne sais pas" trimmed to its sound, as recorded
  * answers may be) it took the words for the room and found no speech, or only their end. A recording
@@ -344,14 +336,14 @@ static bool speech_span(const int16_t *samples, const int16_t *as_heard, size_t 
     size_t frames = count / FRAME_SAMPLES;
     double lead = 0, loudest = 0, quietest = INFINITY;
     for (size_t f = 0; f < frames; f++) {
-        double e = frame_energy(samples + f * FRAME_SAMPLES), heard = frame_energy(as_heard + f * FRAME_SAMPLES);
+        double e = asr_frame_power(samples + f * FRAME_SAMPLES), heard = asr_frame_power(as_heard + f * FRAME_SAMPLES);
         lead += f < LEAD_FRAMES ? e / LEAD_FRAMES : 0;
         loudest = e > loudest ? e : loudest;
         quietest = heard < quietest ? heard : quietest;
     }
     bool starts_loud = frames > LEAD_FRAMES && loudest > 0 &&
                        (lead >= loudest * pow(10.0, -NEAR_LOUDEST_DB / 10.0) ||
-                        lead >= (quietest + FRAME_SAMPLES) * pow(10.0, OVER_QUIETEST_DB / 10.0));
+                        lead >= (quietest + 1.0) * pow(10.0, OVER_QUIETEST_DB / 10.0));
     if (starts_loud || !span_after_room(NULL, 0, samples, count, first, last))
         return span_after_room(quiet_room, ROOM_FRAMES, samples, count, first, last);
     return true;
