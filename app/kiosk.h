@@ -23,7 +23,11 @@ typedef struct {
     const char *mic;        /* sound card's microphone by (part of its) PortAudio name; NULL: the default */
     const char *speaker;    /* and its speaker */
     int mic_rate;           /* 0: 16 kHz if the microphone takes it, else its own rate; else capture at this */
-    double audio_speed;     /* WAV speaker only: play this many times faster than real time (tests) */
+    double audio_speed;     /* WAV speaker only: play this many times faster than real time (tests); 0:
+                             * a clock that moves as the microphone is read (audio_wav_set_speed) */
+    bool audio_speed_given;
+    bool audio_in_room;     /* WAV microphone only: it hears the speaker through `room` too */
+    audio_wav_room room;
     bool no_sound;          /* neither speak nor listen */
     const char *tts_cache;  /* NULL: no cache */
     const char *google_key_file; /* NULL: $QLQ_GOOGLE_TTS_KEY; no key: eSpeak NG only */

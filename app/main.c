@@ -31,7 +31,8 @@ static void usage(FILE *to)
 {
     fputs("usage: qlq-kiosk [--ui text] [--db FILE] [--lang fr|en] [--assets DIR]\n"
           "                 [--idle-warning SECONDS] [--idle-timeout SECONDS]\n"
-          "                 [--audio-in FILE|DIR] [--audio-out FILE.wav] [--audio-speed X] [--no-sound]\n"
+          "                 [--audio-in FILE|DIR] [--audio-out FILE.wav] [--audio-speed X]\n"
+          "                 [--audio-room DB[:MS[:REVERB_MS]]] [--no-sound]\n"
           "                 [--mic NAME] [--speaker NAME] [--mic-rate HZ] [--list-audio]\n"
           "                 [--tts-cache DIR] [--speed WPM] [--asr-model DIR]\n"
           "                 [--google-key-file FILE] [--google-endpoint URL]\n"
@@ -47,7 +48,14 @@ static void usage(FILE *to)
           "  --audio-in       WAV file, or folder of WAV files in name order, used as the microphone\n"
           "                   (one file per listening turn); default: the sound card\n"
           "  --audio-out      WAV file the speaker writes to; default: the sound card\n"
-          "  --audio-speed X  with --audio-out: the WAV speaker plays X times faster than real time\n"
+          "  --audio-speed X  with --audio-out: the WAV speaker plays X times faster than real time;\n"
+          "                   0: as fast as it can, the same every time (its clock moves only as the\n"
+          "                   WAV microphone is read)\n"
+          "  --audio-room DB[:MS[:REVERB_MS]]  with --audio-in: the WAV microphone also hears the speaker,\n"
+          "                   DB (-100..0) under it, MS (0..100, default 20) later, with reflections dying\n"
+          "                   away in REVERB_MS (0..400, default 0), as a kiosk's does; each file is then\n"
+          "                   what the patient says from the start of the item's reading, in real time,\n"
+          "                   and an answer said over the reading is heard (the reading stops)\n"
           "  --no-sound       neither speak nor listen\n"
           "  --mic NAME       sound card microphone: its name as --list-audio prints it, or part of it\n"
           "                   (default: the system's default input)\n"
@@ -133,8 +141,24 @@ static int set_number_option(options *o, const char *flag, const char *value)
         return parse_seconds(flag, value, &o->cfg.idle_timeout_ms) == 0 ? 1 : -1;
     double n;
     int ok;
-    if (strcmp(flag, "--audio-speed") == 0) {
-        ok = number_in(flag, value, 1, 1e6, "a factor", "", &o->voice.audio_speed);
+    if (strcmp(flag, "--audio-room") == 0) {
+        audio_wav_room *r = &o->voice.room;
+        *r = (audio_wav_room){.delay_ms = 20.0};
+        int got = sscanf(value, "%lf:%lf:%lf", &r->gain_db, &r->delay_ms, &r->reverb_ms);
+        ok = got >= 1 && r->gain_db >= -100 && r->gain_db <= 0 && r->delay_ms >= 0 && r->delay_ms <= 100 &&
+             r->reverb_ms >= 0 && r->reverb_ms <= 400;
+        if (!ok)
+            fprintf(stderr, "qlq-kiosk: --audio-room needs DB[:MS[:REVERB_MS]], DB -100..0, MS 0..100, "
+                            "REVERB_MS 0..400 (got '%s')\n", value);
+        o->voice.audio_in_room = ok;
+        ok = ok ? 1 : -1;
+    } else if (strcmp(flag, "--audio-speed") == 0) {
+        ok = number_in(flag, value, 0, 1e6, "a factor", "", &o->voice.audio_speed);
+        if (ok == 1 && o->voice.audio_speed > 0 && o->voice.audio_speed < 1) {
+            fprintf(stderr, "qlq-kiosk: --audio-speed needs 0 or a factor between 1 and 1000000\n");
+            ok = -1;
+        }
+        o->voice.audio_speed_given = ok == 1;
     } else if (strcmp(flag, "--mic-rate") == 0) {
         ok = number_in(flag, value, 8000, 192000, "a sample rate", " Hz", &n);
         o->voice.mic_rate = (int)n;

@@ -18,6 +18,14 @@ enum {
     /* a live microphone gives sound every few ms, silence included: this long without any means it
      * was unplugged or its stream stalled, and the endpointer, which counts samples, would wait forever */
     MIC_STALL_MS = 2000,
+    /* while an item is read: the microphone without the speaker, kept this long, so that an answer
+     * said over it is decoded from before the moment it was told apart from the echo */
+    OVER_KEEP = AUDIO_RATE * 3,
+    BEFORE_ONSET = AUDIO_RATE * 2 / 10,
+    /* read while the item is read: 20 ms at a time, so that the reading stops soon after a voice is
+     * told over it (with 100 ms reads, 4 of 320 answers said over it were misheard and accepted in
+     * bench_bargein, 0 with 20 ms) */
+    OVER_CHUNK = AUDIO_RATE / 50,
 };
 
 static int64_t mono_ms(void)
@@ -44,6 +52,14 @@ struct speech {
     size_t heard_len;
     int64_t last_sound_ms; /* when the microphone last gave samples (or listening began) */
     char last_speak_error[256];
+    /* Listening while the item is read, on a device that tells what its speaker played: the patient
+     * may answer over it ("pas du tout" right after the question, over the list of choices). */
+    audio_echo *echo;     /* the canceller: made at the first such turn, kept (the room stays the same) */
+    bool over_active;     /* the turn's prompt is playing and heard through `echo` */
+    int16_t *over;        /* its output: the microphone without the speaker, the last OVER_KEEP samples */
+    size_t over_len;
+    size_t over_dropped;  /* output samples no longer in `over` */
+    bool spoke_over;      /* the patient's voice was heard over the speaker: the stream hears `echo`'s output */
 };
 
 speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_questionnaire *q)
@@ -52,7 +68,10 @@ speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_
     if (!sp)
         return NULL;
     sp->heard = malloc(HEARD_MAX * sizeof *sp->heard);
-    if (!sp->heard) {
+    sp->over = malloc((OVER_KEEP + CHUNK + AUDIO_RATE / 100) * sizeof *sp->over);
+    if (!sp->heard || !sp->over) {
+        free(sp->heard);
+        free(sp->over);
         free(sp);
         return NULL;
     }
@@ -66,11 +85,12 @@ speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_
 
 static void stop_listening(speech *sp)
 {
-    if (sp->stream) {
+    if (sp->stream || sp->over_active)
         sp->dev->ops->capture_stop(sp->dev);
-        asr_stream_free(sp->stream);
-        sp->stream = NULL;
-    }
+    asr_stream_free(sp->stream);
+    sp->stream = NULL;
+    sp->over_active = false;
+    sp->spoke_over = false;
     sp->listen_wanted = false;
 }
 
@@ -80,6 +100,8 @@ void speech_destroy(speech *sp)
         return;
     stop_listening(sp);
     free(sp->heard);
+    free(sp->over);
+    audio_echo_destroy(sp->echo);
     free(sp);
 }
 
@@ -203,7 +225,12 @@ static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_
         measure_room(sp, &ev->level_db, &ev->snr_db);
 }
 
-static bool start_listening(speech *sp)
+static const char *grammar_name(qlq_grammar g)
+{
+    return g == QLQ_GRAMMAR_YESNO ? "yes or no" : g == QLQ_GRAMMAR_SCALE7 ? "1 to 7" : "1 to 4";
+}
+
+static bool open_stream(speech *sp)
 {
     asr_endpoint_config ep;
     asr_endpoint_defaults(&ep);
@@ -211,8 +238,16 @@ static bool start_listening(speech *sp)
         ep.start_timeout_ms = sp->listen_ms;
     char err[256];
     sp->stream = asr_stream_start(sp->recogniser, sp->lang, asr_grammar_of(sp->grammar), &ep, err, sizeof err);
-    if (!sp->stream || sp->dev->ops->capture_start(sp->dev) != AUDIO_OK) {
-        qlq_log("cannot listen: %s", sp->stream ? "the microphone did not start" : err);
+    if (!sp->stream)
+        qlq_log("cannot listen: %s", err);
+    return sp->stream != NULL;
+}
+
+static bool start_listening(speech *sp)
+{
+    if (!open_stream(sp) || sp->dev->ops->capture_start(sp->dev) != AUDIO_OK) {
+        if (sp->stream)
+            qlq_log("cannot listen: the microphone did not start");
         asr_stream_free(sp->stream);
         sp->stream = NULL;
         sp->listen_wanted = false;
@@ -221,9 +256,7 @@ static bool start_listening(speech *sp)
     sp->heard_len = 0;
     sp->last_sound_ms = mono_ms();
     /* with "recogniser decided", the time the patient took to answer, and the turn's grammar */
-    qlq_log("listening (%s)", sp->grammar == QLQ_GRAMMAR_YESNO    ? "yes or no"
-                              : sp->grammar == QLQ_GRAMMAR_SCALE7 ? "1 to 7"
-                                                                  : "1 to 4");
+    qlq_log("listening (%s)", grammar_name(sp->grammar));
     return true;
 }
 
@@ -258,21 +291,48 @@ static bool voice_failed(qlq_event *ev, qlq_event_type type)
     return true;
 }
 
+/* The turn ends with the recogniser's decision `r`. */
+static bool decided(speech *sp, const asr_result *r, bool timed_out, qlq_event *ev)
+{
+    to_event(sp, r, timed_out, ev);
+    log_decision(r);
+    stop_listening(sp);
+    return true;
+}
+
+/* Feeds the stream; the decision when it reached one. */
+static const asr_result *feed_stream(speech *sp, const int16_t *samples, size_t n, bool *timed_out)
+{
+    size_t keep = n < HEARD_MAX - sp->heard_len ? n : HEARD_MAX - sp->heard_len;
+    memcpy(sp->heard + sp->heard_len, samples, keep * sizeof *samples);
+    sp->heard_len += keep;
+    asr_ep_event e = asr_stream_feed(sp->stream, samples, n);
+    *timed_out = e == ASR_EP_TIMEOUT;
+    return e == ASR_EP_END || e == ASR_EP_TIMEOUT ? asr_stream_result(sp->stream) : NULL;
+}
+
+/* Reads the microphone through the echo canceller: `out` (CHUNK + a frame) gets what it heard
+ * without the speaker, in whole 10 ms frames. */
+static size_t read_over(speech *sp, int16_t *out)
+{
+    int16_t mic[CHUNK], played[CHUNK];
+    size_t n = sp->dev->ops->capture_read_echo(sp->dev, mic, played, sp->over_active ? OVER_CHUNK : CHUNK, 5);
+    if (n == 0)
+        return 0;
+    sp->last_sound_ms = mono_ms();
+    return audio_echo_process(sp->echo, mic, played, n, out);
+}
+
 /* Feeds what the microphone has; true with *ev when the recogniser decided. */
 static bool listen_some(speech *sp, qlq_event *ev)
 {
-    int16_t buf[CHUNK];
-    size_t n = sp->dev->ops->capture_read(sp->dev, buf, CHUNK, 5);
+    int16_t buf[CHUNK + AUDIO_RATE / 100];
+    size_t n = sp->spoke_over ? read_over(sp, buf) : sp->dev->ops->capture_read(sp->dev, buf, CHUNK, 5);
     const asr_result *r = NULL;
     bool timed_out = false;
     if (n > 0) {
-        size_t keep = n < HEARD_MAX - sp->heard_len ? n : HEARD_MAX - sp->heard_len;
-        memcpy(sp->heard + sp->heard_len, buf, keep * sizeof *buf);
-        sp->heard_len += keep;
-        asr_ep_event e = asr_stream_feed(sp->stream, buf, n);
-        if (e == ASR_EP_END || e == ASR_EP_TIMEOUT)
-            r = asr_stream_result(sp->stream);
-        timed_out = e == ASR_EP_TIMEOUT;
+        sp->last_sound_ms = mono_ms();
+        r = feed_stream(sp, buf, n, &timed_out);
     } else if (sp->dev->ops->capture_at_end(sp->dev)) {
         r = asr_stream_finish(sp->stream);
         timed_out = r && r->speech_ms <= 0;
@@ -284,32 +344,132 @@ static bool listen_some(speech *sp, qlq_event *ev)
         stop_listening(sp);
         return voice_failed(ev, QLQ_EV_HEARD_NOTHING);
     }
-    if (n > 0)
-        sp->last_sound_ms = mono_ms();
-    if (!r)
+    return r ? decided(sp, r, timed_out, ev) : false;
+}
+
+/* ---- listening while the item is read ------------------------------------------------------ */
+
+/* Item 0 measures the room and the patient's voice after its sentence: it is not talked over, but its
+ * reading teaches the canceller the room, so that item 1 can be answered over its own. (Cold, the
+ * canceller had taken 5 dB off the speaker 1.5 s into item 1, and an answer said there was refused.) */
+static bool can_listen_over(const speech *sp)
+{
+    return sp->dev->ops->capture_read_echo != NULL;
+}
+
+static bool may_talk_over(const speech *sp)
+{
+    return sp->listen_item != QLQ_CHECK_ITEM;
+}
+
+/* The turn's capture starts with its prompt, through the echo canceller. */
+static bool start_listening_over(speech *sp)
+{
+    if (!sp->echo)
+        sp->echo = audio_echo_create();
+    if (!sp->echo || sp->dev->ops->capture_start(sp->dev) != AUDIO_OK) {
+        qlq_log("cannot listen: %s", sp->echo ? "the microphone did not start" : "out of memory");
+        stop_listening(sp);
         return false;
-    to_event(sp, r, timed_out, ev);
-    log_decision(r);
-    stop_listening(sp);
+    }
+    sp->over_active = true;
+    audio_echo_listen_afresh(sp->echo);
+    sp->over_len = 0;
+    sp->over_dropped = audio_echo_position(sp->echo);
+    sp->heard_len = 0;
+    sp->last_sound_ms = mono_ms();
+    qlq_log(may_talk_over(sp) ? "listening while the item is read (%s)"
+                              : "listening after the item is read (%s); its echo is learnt meanwhile",
+            grammar_name(sp->grammar));
     return true;
+}
+
+/* Keeps the canceller's output of the last OVER_KEEP samples. */
+static void keep_over(speech *sp, const int16_t *out, size_t n)
+{
+    if (sp->over_len + n > OVER_KEEP) {
+        size_t drop = sp->over_len + n - OVER_KEEP;
+        memmove(sp->over, sp->over + drop, (sp->over_len - drop) * sizeof *sp->over);
+        sp->over_len -= drop;
+        sp->over_dropped += drop;
+    }
+    memcpy(sp->over + sp->over_len, out, n * sizeof *out);
+    sp->over_len += n;
+}
+
+/* The patient answered over the prompt: the reading stops, and the recogniser hears the answer from
+ * a little before the moment it was told apart from the echo, then what follows. */
+static bool hear_over(speech *sp, size_t onset, bool prompt_ended, qlq_event *ev)
+{
+    if (!prompt_ended) {
+        sp->queued = 0;
+        sp->dev->ops->play_stop(sp->dev);
+    }
+    qlq_log("the patient spoke over the speaker%s (its echo brought down %.0f dB)",
+            prompt_ended ? " as it ended" : ": reading stopped", audio_echo_reduction_db(sp->echo));
+    if (!open_stream(sp)) {
+        stop_listening(sp);
+        return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
+    }
+    sp->spoke_over = true;
+    size_t from = onset > BEFORE_ONSET ? onset - BEFORE_ONSET : 0;
+    if (from < sp->over_dropped)
+        from = sp->over_dropped;
+    bool timed_out = false;
+    const asr_result *r = feed_stream(sp, sp->over + (from - sp->over_dropped),
+                                      sp->over_len - (from - sp->over_dropped), &timed_out);
+    return r ? decided(sp, r, timed_out, ev) : false;
+}
+
+/* While the turn's prompt plays. When it ends unheard over, listening goes on as after any prompt,
+ * on the microphone itself: the capture is the same, so a WAV input is one file per turn. */
+static bool listen_over_prompt(speech *sp, qlq_event *ev)
+{
+    int16_t out[CHUNK + AUDIO_RATE / 100];
+    keep_over(sp, out, read_over(sp, out));
+    size_t onset = 0;
+    audio_echo_heard heard = may_talk_over(sp) ? audio_echo_voice(sp->echo, &onset) : AUDIO_ECHO_QUIET;
+    bool prompt_ended = sp->queued == 0 && !sp->dev->ops->playing(sp->dev);
+    if (heard == AUDIO_ECHO_VOICE || (prompt_ended && heard == AUDIO_ECHO_MAYBE_VOICE))
+        return hear_over(sp, onset, prompt_ended, ev);
+    if (!prompt_ended)
+        return false;
+    sp->over_active = false;
+    if (!open_stream(sp)) {
+        stop_listening(sp);
+        return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
+    }
+    sp->heard_len = 0;
+    return false;
+}
+
+static void speak_next(speech *sp)
+{
+    char err[256];
+    const char *text = sp->queue[sp->head];
+    sp->head = (sp->head + 1) % QUEUE_MAX;
+    sp->queued--;
+    if (tts_speak(sp->voice, sp->dev, sp->q->language, text, NULL, err, sizeof err) != TTS_OK) {
+        if (strcmp(err, sp->last_speak_error) != 0) /* without a speaker: once, not at every sentence */
+            qlq_log("cannot speak: %s", err);
+        snprintf(sp->last_speak_error, sizeof sp->last_speak_error, "%s", err);
+    } else {
+        sp->last_speak_error[0] = '\0';
+    }
 }
 
 bool speech_poll(speech *sp, qlq_event *ev)
 {
+    bool prompt = sp->queued > 0 || sp->dev->ops->playing(sp->dev);
+    if (sp->listen_wanted && !sp->stream && !sp->over_active && prompt && can_listen_over(sp) &&
+        !start_listening_over(sp))
+        return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
+    if (sp->over_active && !sp->stream && listen_over_prompt(sp, ev))
+        return true;
     if (sp->dev->ops->playing(sp->dev))
         return false;
     if (sp->queued > 0) {
-        char err[256];
-        const char *text = sp->queue[sp->head];
-        sp->head = (sp->head + 1) % QUEUE_MAX;
-        sp->queued--;
-        if (tts_speak(sp->voice, sp->dev, sp->q->language, text, NULL, err, sizeof err) != TTS_OK) {
-            if (strcmp(err, sp->last_speak_error) != 0) /* without a speaker: once, not at every sentence */
-                qlq_log("cannot speak: %s", err);
-            snprintf(sp->last_speak_error, sizeof sp->last_speak_error, "%s", err);
-        } else {
-            sp->last_speak_error[0] = '\0';
-        }
+        speak_next(sp);
         return false;
     }
     if (!sp->listen_wanted)

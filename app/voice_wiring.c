@@ -21,8 +21,11 @@ static audio_device *open_device(const voice_options *o, bool *can_listen)
         *can_listen = dev && o->audio_in;
         if (!dev)
             qlq_log("cannot use the WAV files as audio: %s", err);
-        else if (o->audio_speed > 1.0)
+        if (dev && o->audio_speed_given)
             audio_wav_set_speed(dev, o->audio_speed);
+        if (dev && o->audio_in_room && audio_wav_set_room(dev, &o->room))
+            qlq_log("the WAV microphone hears the speaker %.0f dB under it, %.0f ms later (reverb %.0f ms)",
+                    o->room.gain_db, o->room.delay_ms, o->room.reverb_ms);
         return dev;
     }
     audio_portaudio_config card = {

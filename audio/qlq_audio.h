@@ -100,6 +100,11 @@ typedef struct {
     /* Interrupts playback at once (the patient answered before the item was read to the end). */
     void (*play_stop)(audio_device *d);
     void (*destroy)(audio_device *d);
+    /* NULL when the device cannot tell what its speaker sounded while it captured. Otherwise as
+     * capture_read, and `played` gets, for each sample of `mic`, the sample the speaker was sounding
+     * when it was captured (0 in silence): what an echo canceller needs to take the kiosk's own voice
+     * out of the microphone, so that the patient can be heard while an item is read. */
+    size_t (*capture_read_echo)(audio_device *d, int16_t *mic, int16_t *played, size_t max, int wait_ms);
 } audio_ops;
 
 struct audio_device {
@@ -143,10 +148,57 @@ int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info),
  * (NULL: discarded) receives everything played, at AUDIO_RATE, appended in order. */
 audio_device *audio_open_wav(const char *input, const char *output, char *err, size_t err_len);
 /* A WAV device's speaker normally takes the audio's real duration to "play" (so interruption behaves
- * as on a device); speed > 1 makes it that many times faster, for tests and batch replays. False when
- * `d` is not a WAV device or speed is not in 1..1e6. */
+ * as on a device); speed > 1 makes it that many times faster, for tests and batch replays. Speed 0:
+ * the device's clock moves only as its microphone is read, sample by sample, and at once to the end
+ * of what plays while nothing is captured: the same run every time, as fast as it can go. False when
+ * `d` is not a WAV device or speed is neither 0 nor in 1..1e6. */
 bool audio_wav_set_speed(audio_device *d, double speed);
+/* A room around a WAV device: its microphone also hears its speaker, `gain_db` (<= 0) under what was
+ * played, `delay_ms` later (0..100), with reflections that die away 60 dB in `reverb_ms` (0: none,
+ * at most 400). The sound is the same every time (a fixed pattern of reflections). */
+typedef struct {
+    double gain_db;
+    double delay_ms;
+    double reverb_ms;
+} audio_wav_room;
+/* Puts the WAV device `d` in `room`: from then on, what is captured runs in (speed-scaled) real time
+ * from capture_start, as a microphone does, while the speaker plays; each input file is what the
+ * patient says from the moment capture starts, mixed with the speaker's echo; a capture is at its
+ * end when its file is and nothing plays; capture_read_echo is offered. False when `d` is not a WAV
+ * device or the room is out of range. */
+bool audio_wav_set_room(audio_device *d, const audio_wav_room *room);
 /* Plays nothing, captures nothing; always works. */
 audio_device *audio_open_null(void);
+
+/* ---- the kiosk's own voice in the microphone ---------------------------------------------- */
+
+/* Takes what the speaker played out of what the microphone heard (speexdsp's echo canceller, with a
+ * 200 ms tail, and its residual echo suppressor), brings what is left of the speaker down under the
+ * room, and tells when someone talks over the speaker. One per kiosk: it keeps what it learnt of the
+ * room from one listening turn to the next. */
+typedef struct audio_echo audio_echo;
+
+audio_echo *audio_echo_create(void);
+void audio_echo_destroy(audio_echo *e);
+/* `mic` and `played`: n samples taken at the same moments (capture_read_echo). Writes to `out` the
+ * microphone without the speaker, in whole 10 ms frames: returns how many samples (at most n + 159:
+ * a partial frame waits for the next call). */
+size_t audio_echo_process(audio_echo *e, const int16_t *mic, const int16_t *played, size_t n, int16_t *out);
+typedef enum {
+    AUDIO_ECHO_QUIET,       /* only the speaker's echo and the room */
+    AUDIO_ECHO_MAYBE_VOICE, /* a voice over them, not yet for long */
+    AUDIO_ECHO_VOICE,       /* someone has talked over the speaker (a voice well over what is left of
+                             * its echo and over the room, 150 ms of it within 400 ms): it stays so */
+} audio_echo_heard;
+/* What the output holds; `*onset` (may be NULL; set unless QUIET) is where the voice began, counted
+ * in samples of `out` since audio_echo_create. */
+audio_echo_heard audio_echo_voice(const audio_echo *e, size_t *onset);
+/* Listens for a new voice (the next turn); what the canceller learnt of the room is kept. */
+void audio_echo_listen_afresh(audio_echo *e);
+/* Samples written to `out` since audio_echo_create. */
+size_t audio_echo_position(const audio_echo *e);
+/* How far (dB) the canceller has brought the speaker's echo down over the last second it played:
+ * the microphone's level against its output's, while the speaker sounded. 0 before it has played. */
+double audio_echo_reduction_db(const audio_echo *e);
 
 #endif

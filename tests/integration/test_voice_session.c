@@ -119,10 +119,11 @@ static void prepare(voice_run *r)
 
 /* The real kiosk in `lang`, the microphone's turns from r->turns: identity by the terminal, every item
  * by voice, then the review and the submission. */
-static void run_kiosk(voice_run *r, const char *lang)
+static void run_kiosk_in(voice_run *r, const char *lang, const char *room)
 {
     char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", (char *)lang, "--db", r->db_path,
-                    "--audio-in", r->turns, "--audio-out", r->out, "--audio-speed", "1000", NULL};
+                    "--audio-in", r->turns, "--audio-out", r->out, "--audio-speed", room ? "0" : "1000",
+                    room ? "--audio-room" : NULL, (char *)room, NULL};
     child_proc c;
     assert_int_equal(child_start(&c, argv, r->log), 0);
     const char *identity[][2] = {
@@ -148,6 +149,11 @@ static void run_kiosk(voice_run *r, const char *lang)
         submitted = strncmp(line, "submitted session=", 18) == 0;
     assert_true(submitted);
     assert_int_equal(child_wait(&c), 0);
+}
+
+static void run_kiosk(voice_run *r, const char *lang)
+{
+    run_kiosk_in(r, lang, NULL);
 }
 
 /* What every session answered by voice must leave: 30 VOICE responses with transcripts and
@@ -232,11 +238,77 @@ static void test_whole_session_answered_by_voice_in_english(void **state)
     clean_up(&r);
 }
 
+/* `words` said `lead` seconds into the turn, in a microphone's own noise (-64 dBFS white noise). */
+static void say_over(const char *dir, int n, const char *words, double lead)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && espeak-ng -v fr -s 150 -w tmp.wav '%s' && sox -R tmp.wav -r 16000 said.wav pad %.2f 0.7 && "
+             "sox -R said.wav noise.wav synth whitenoise vol 0.0012 && "
+             "sox -R -m -v 1 said.wav -v 1 noise.wav %03d.wav && rm tmp.wav said.wav noise.wav",
+             dir, words, lead, n);
+    assert_int_equal(system(cmd), 0);
+}
+
+static int count_lines_with(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}
+
+/* The patient answers 1.5 s into each item's reading (each file starts with the reading), over it,
+ * in a room where the microphone hears the speaker 12 dB under what it plays, 20 ms later, with
+ * 150 ms of reverberation, and says "oui" 0.6 s into the read-back. The kiosk must stop reading and
+ * store what was said, never its own voice. Every answer means 1: "pas du tout" to the 28 items of
+ * four choices, then "un" (1 on both scales). An answer asked again takes the next file (the "oui",
+ * then the next answer), so the turns move on by one without changing what any answer means; the
+ * spare turns at the end are for those. */
+static void test_session_answered_over_the_reading(void **state)
+{
+    (void)state;
+    voice_run r;
+    prepare(&r);
+    int n = 0;
+    /* item 0 is answered after its sentence (6.1 s: its reading teaches the canceller the room) */
+    say_over(r.turns, n++, "oui", 7.5);
+    for (int turn = 1; turn <= 30 + 8; turn++) {
+        say_over(r.turns, n++, turn <= 28 ? "pas du tout" : "un", 1.5);
+        say_over(r.turns, n++, "oui", 0.6);
+    }
+    run_kiosk_in(&r, "fr", "-12:20:150");
+    int right = 0;
+    for (int item = 1; item <= 30; item++) {
+        right += r.saved[item] == 1;
+        if (r.saved[item] != 1)
+            print_message("item %d: said 1 over the reading, saved %d\n", item, r.saved[item]);
+    }
+    int stopped = count_lines_with(r.log, "spoke over the speaker: reading stopped");
+    int asked_again = count_lines_with(r.log, "recogniser decided: reject");
+    print_message("over the reading: %d of 30 answers saved as said, %d turns asked again; the reading stopped "
+                  "%d times\n", right, asked_again, stopped);
+    assert_int_equal(right, 30);
+    assert_true(asked_again <= 8);
+    assert_true(stopped >= 30); /* each item's reading, and read-backs that "oui" cut short */
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                      "score = 1 AND transcript <> '' AND confidence BETWEEN 0 AND 1"), 30);
+    sqlite3_close(db);
+    clean_up(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_session_answered_by_voice),
         cmocka_unit_test(test_whole_session_answered_by_voice_in_english),
+        cmocka_unit_test(test_session_answered_over_the_reading),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
