@@ -329,18 +329,8 @@ static const audio_ops wav_ops = {
     .destroy = wav_destroy,
 };
 
-static const audio_ops wav_room_ops = {
-    .name = "wav",
-    .capture_start = wav_capture_start,
-    .capture_read = wav_capture_read,
-    .capture_stop = wav_capture_stop,
-    .capture_at_end = wav_capture_at_end,
-    .play = wav_play,
-    .playing = wav_playing,
-    .play_stop = wav_play_stop,
-    .destroy = wav_destroy,
-    .capture_read_echo = room_capture_read,
-};
+/* The same device offering what its speaker sounded: made from wav_ops when a room is first set. */
+static audio_ops wav_room_ops;
 
 static bool is_wav(const audio_device *d)
 {
@@ -383,6 +373,10 @@ bool audio_wav_set_room(audio_device *d, const audio_wav_room *room)
         r->taps = j + 1;
     }
     r->on = true;
+    if (!wav_room_ops.name) {
+        wav_room_ops = wav_ops;
+        wav_room_ops.capture_read_echo = room_capture_read;
+    }
     d->ops = &wav_room_ops;
     return true;
 }

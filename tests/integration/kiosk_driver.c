@@ -138,3 +138,16 @@ void child_kill(child_proc *c)
 {
     kill(c->pid, SIGKILL);
 }
+
+int file_count_lines_with(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    char line[2048];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        n += strstr(line, needle) != NULL;
+    fclose(f);
+    return n;
+}

@@ -32,6 +32,8 @@ void child_kill(child_proc *c);
 
 /* Paths of the binaries under test, from compile definitions. */
 const char *kiosk_binary(void);
+/* How many lines of the file at `path` (a child's log) contain `needle`; 0 when it cannot be read. */
+int file_count_lines_with(const char *path, const char *needle);
 const char *score_binary(void);
 
 #endif

@@ -250,18 +250,6 @@ static void say_over(const char *dir, int n, const char *words, double lead)
     assert_int_equal(system(cmd), 0);
 }
 
-static int count_lines_with(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "r");
-    assert_non_null(f);
-    char line[2048];
-    int n = 0;
-    while (fgets(line, sizeof line, f))
-        n += strstr(line, needle) != NULL;
-    fclose(f);
-    return n;
-}
-
 /* The patient answers 1.5 s into each item's reading (each file starts with the reading), over it,
  * in a room where the microphone hears the speaker 12 dB under what it plays, 20 ms later, with
  * 150 ms of reverberation, and says "oui" 0.6 s into the read-back. The kiosk must stop reading and
@@ -288,8 +276,8 @@ static void test_session_answered_over_the_reading(void **state)
         if (r.saved[item] != 1)
             print_message("item %d: said 1 over the reading, saved %d\n", item, r.saved[item]);
     }
-    int stopped = count_lines_with(r.log, "spoke over the speaker: reading stopped");
-    int asked_again = count_lines_with(r.log, "recogniser decided: reject");
+    int stopped = file_count_lines_with(r.log, "spoke over the speaker: reading stopped");
+    int asked_again = file_count_lines_with(r.log, "recogniser decided: reject");
     print_message("over the reading: %d of 30 answers saved as said, %d turns asked again; the reading stopped "
                   "%d times\n", right, asked_again, stopped);
     assert_int_equal(right, 30);

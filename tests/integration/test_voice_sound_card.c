@@ -45,19 +45,6 @@ static void say(const char *dir, const char *name, const char *words)
     assert_int_equal(system(cmd), 0);
 }
 
-static int count_in_file(const char *path, const char *needle)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0;
-    char line[1024];
-    int n = 0;
-    while (fgets(line, sizeof line, f))
-        n += strstr(line, needle) != NULL;
-    fclose(f);
-    return n;
-}
-
 /* The patient's side of the session: each time the kiosk starts listening, the answer to what it
  * asked last ("? item N": answer N; a read-back or a saved answer: "oui"). Returns after item ITEMS
  * is saved and confirmed, when the next item is asked. */
@@ -84,7 +71,7 @@ static void converse(card_run *r, child_proc *c, int saved[ITEMS + 1])
             }
         }
         assert_false(c->eof);
-        if (count_in_file(r->log, "qlq-kiosk: listening (") > played && next) {
+        if (file_count_lines_with(r->log, "qlq-kiosk: listening (") > played && next) {
             if (player > 0)
                 assert_int_equal(pulse_room_said(player) >= 0, 1);
             snprintf(wav, sizeof wav, "%s/%s.wav", r->dir, next);
@@ -225,7 +212,7 @@ static void close_kiosk(child_proc *c)
 static bool wait_in_log(const char *log, const char *needle, int count, int timeout_ms)
 {
     for (int waited = 0; waited < timeout_ms; waited += 50) {
-        if (count_in_file(log, needle) >= count)
+        if (file_count_lines_with(log, needle) >= count)
             return true;
         struct timespec ts = {0, 50 * 1000000L};
         nanosleep(&ts, NULL);
@@ -258,7 +245,7 @@ static void test_answered_through_the_sound_card(void **state)
     for (int item = 1; item <= ITEMS; item++)
         if (saved[item] != answers[item].score)
             fail_msg("item %d: said '%s', saved %d", item, answers[item].words, saved[item]);
-    assert_int_equal(count_in_file(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
+    assert_int_equal(file_count_lines_with(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
                                       "transcript <> '' AND confidence BETWEEN 0 AND 1"), ITEMS);
@@ -315,7 +302,7 @@ static void finish_by_touch_then_next_by_voice(card_run *r, child_proc *c)
     }
     assert_string_equal(prompt, "review missing=");
     assert_int_equal(child_send(c, "submit"), 0);
-    int turns = count_in_file(r->log, "qlq-kiosk: listening (");
+    int turns = file_count_lines_with(r->log, "qlq-kiosk: listening (");
     send_identity(c, "continuous");
     assert_true(wait_in_log(r->log, "qlq-kiosk: listening (", turns + 1, WAIT_MS));
     say_oui(r);
@@ -342,7 +329,7 @@ static void test_sound_server_dies_and_comes_back(void **state)
     if (!pulse_room_restart(&r.room, err, sizeof err))
         fail_msg("%s", err);
     finish_by_touch_then_next_by_voice(&r, &c);
-    assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
+    assert_true(file_count_lines_with(r.log, "PortAudio: sound card opened again") >= 1);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE status = 'submitted'"), 1);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE score = 2 AND response_type = 'MANUAL'"),
@@ -365,16 +352,16 @@ static void test_kiosk_started_before_its_sound_card(void **state)
     child_proc c;
     start_kiosk(&r, &c, false);
     expect_item_1(&c, 30000);
-    assert_int_equal(count_in_file(r.log, "qlq-kiosk: listening ("), 0);
-    assert_int_equal(count_in_file(r.log, "sound card: no microphone"), 1);
-    assert_int_equal(count_in_file(r.log, "cannot speak:"), 1); /* once, not at every sentence */
-    assert_int_equal(count_in_file(r.log, "ALSA lib"), 0);
-    assert_int_equal(count_in_file(r.log, "jack server is not running"), 0);
+    assert_int_equal(file_count_lines_with(r.log, "qlq-kiosk: listening ("), 0);
+    assert_int_equal(file_count_lines_with(r.log, "sound card: no microphone"), 1);
+    assert_int_equal(file_count_lines_with(r.log, "cannot speak:"), 1); /* once, not at every sentence */
+    assert_int_equal(file_count_lines_with(r.log, "ALSA lib"), 0);
+    assert_int_equal(file_count_lines_with(r.log, "jack server is not running"), 0);
     char err[256];
     if (!pulse_room_restart(&r.room, err, sizeof err))
         fail_msg("%s", err);
     finish_by_touch_then_next_by_voice(&r, &c);
-    assert_true(count_in_file(r.log, "PortAudio: sound card opened again") >= 1);
+    assert_true(file_count_lines_with(r.log, "PortAudio: sound card opened again") >= 1);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
                                       "'failed'"), 1);
@@ -430,9 +417,9 @@ static void test_speaker_without_microphone(void **state)
     print_message("speaker only: the kiosk spoke %.1f s (the check sentence, its notice, item 1)\n", loud * 0.02);
     assert_int_equal(seen.not_understood, 0);
     assert_int_equal(seen.microphone_cannot_hear, 1);
-    assert_int_equal(count_in_file(r.log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"),
+    assert_int_equal(file_count_lines_with(r.log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"),
                      1);
-    assert_int_equal(count_in_file(r.log, "qlq-kiosk: listening ("), 0);
+    assert_int_equal(file_count_lines_with(r.log, "qlq-kiosk: listening ("), 0);
     assert_true(loud * 20 > 5000);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE question_num = 1 AND score = 3 AND "
@@ -466,7 +453,7 @@ static void test_choosing_the_devices(void **state)
     char *bad_rate[] = {(char *)kiosk_binary(), "--mic-rate", "4000", NULL};
     assert_int_equal(child_start(&c, bad_rate, log), 0);
     assert_int_equal(child_wait(&c), 2);
-    assert_int_equal(count_in_file(log, "--mic-rate needs a sample rate between 8000 and 192000 Hz"), 1);
+    assert_int_equal(file_count_lines_with(log, "--mic-rate needs a sample rate between 8000 and 192000 Hz"), 1);
 
     /* a microphone that is not there: the kiosk says which, runs by touch, and looks for it again */
     char db[] = "/tmp/qlq-card-db-XXXXXX";
@@ -481,7 +468,7 @@ static void test_choosing_the_devices(void **state)
     assert_string_equal(prompt, "consent");
     child_close_input(&c);
     assert_int_equal(child_wait(&c), 0);
-    assert_int_equal(count_in_file(log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"), 1);
+    assert_int_equal(file_count_lines_with(log, "sound card: no microphone (PortAudio: no input device named 'no-such-mic'"), 1);
 
     /* WAV files in place of the sound card: a --mic beside them is said to be ignored */
     char *wav_and_mic[] = {(char *)kiosk_binary(), "--ui", "text", "--db", db, "--audio-out", "/dev/null", "--mic",
@@ -489,7 +476,7 @@ static void test_choosing_the_devices(void **state)
     assert_int_equal(child_start(&c, wav_and_mic, log), 0);
     child_close_input(&c);
     assert_int_equal(child_wait(&c), 0);
-    assert_int_equal(count_in_file(log, "--mic, --speaker and --mic-rate choose the sound card: ignored"), 1);
+    assert_int_equal(file_count_lines_with(log, "--mic, --speaker and --mic-rate choose the sound card: ignored"), 1);
     pulse_room_stop(&room);
     unlink(log);
     unlink(db);
