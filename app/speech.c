@@ -21,6 +21,7 @@ enum {
     /* while an item is read: the microphone without the speaker, kept this long, so that an answer
      * said over it is decoded from before the moment it was told apart from the echo */
     OVER_KEEP = AUDIO_RATE * 3,
+    OVER_CAPACITY = 2 * OVER_KEEP, /* trimmed back to OVER_KEEP when full: one move per 3 s, not per read */
     BEFORE_ONSET = AUDIO_RATE * 2 / 10,
     /* read while the item is read: 20 ms at a time, so that the reading stops soon after a voice is
      * told over it (with 100 ms reads, 4 of 320 answers said over it were misheard and accepted in
@@ -56,7 +57,7 @@ struct speech {
      * may answer over it ("pas du tout" right after the question, over the list of choices). */
     audio_echo *echo;     /* the canceller: made at the first such turn, kept (the room stays the same) */
     bool over_active;     /* the turn's prompt is playing and heard through `echo` */
-    int16_t *over;        /* its output: the microphone without the speaker, the last OVER_KEEP samples */
+    int16_t *over;        /* its output: the microphone without the speaker, the last OVER_KEEP samples or more */
     size_t over_len;
     size_t over_dropped;  /* output samples no longer in `over` */
     bool spoke_over;      /* the patient's voice was heard over the speaker: the stream hears `echo`'s output */
@@ -68,7 +69,7 @@ speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_
     if (!sp)
         return NULL;
     sp->heard = malloc(HEARD_MAX * sizeof *sp->heard);
-    sp->over = malloc((OVER_KEEP + CHUNK + AUDIO_RATE / 100) * sizeof *sp->over);
+    sp->over = malloc((OVER_CAPACITY + CHUNK + AUDIO_RATE / 100) * sizeof *sp->over);
     if (!sp->heard || !sp->over) {
         free(sp->heard);
         free(sp->over);
@@ -384,10 +385,10 @@ static bool start_listening_over(speech *sp)
     return true;
 }
 
-/* Keeps the canceller's output of the last OVER_KEEP samples. */
+/* Keeps the canceller's output: at least the last OVER_KEEP samples. */
 static void keep_over(speech *sp, const int16_t *out, size_t n)
 {
-    if (sp->over_len + n > OVER_KEEP) {
+    if (sp->over_len + n > OVER_CAPACITY) {
         size_t drop = sp->over_len + n - OVER_KEEP;
         memmove(sp->over, sp->over + drop, (sp->over_len - drop) * sizeof *sp->over);
         sp->over_len -= drop;

@@ -76,14 +76,6 @@ struct audio_echo {
     int reduction_at, reduction_len;
 };
 
-static double power_db(const int16_t *s, int n)
-{
-    double acc = 0.0;
-    for (int i = 0; i < n; i++)
-        acc += (double)s[i] * s[i];
-    return 10.0 * log10(acc / n / (32768.0 * 32768.0) + 1e-12);
-}
-
 static double power_sum_db(double a_db, double b_db)
 {
     return 10.0 * log10(pow(10.0, a_db / 10.0) + pow(10.0, b_db / 10.0));
@@ -217,9 +209,9 @@ static void process_frame(audio_echo *e, int16_t *out)
 {
     speex_echo_cancellation(e->canceller, e->mic, e->played, out);
     speex_preprocess_run(e->suppressor, out);
-    e->played_db[e->played_at] = power_db(e->played, FRAME);
+    e->played_db[e->played_at] = audio_measure(e->played, FRAME).rms_dbfs;
     e->played_at = (e->played_at + 1) % TAIL_FRAMES;
-    double gain = judge_frame(e, power_db(e->mic, FRAME), power_db(out, FRAME), e->out_count);
+    double gain = judge_frame(e, audio_measure(e->mic, FRAME).rms_dbfs, audio_measure(out, FRAME).rms_dbfs, e->out_count);
     if (gain < 1.0)
         for (int i = 0; i < FRAME; i++)
             out[i] = (int16_t)lrint(out[i] * gain);
