@@ -57,6 +57,7 @@ struct speech {
      * may answer over it ("pas du tout" right after the question, over the list of choices). */
     audio_echo *echo;     /* the canceller: made at the first such turn, kept (the room stays the same) */
     bool over_active;     /* the turn's prompt is playing and heard through `echo` */
+    bool over_refused;    /* the microphone would not start with the prompt: tried again after it */
     int16_t *over;        /* its output: the microphone without the speaker, the last OVER_KEEP samples or more */
     size_t over_len;
     size_t over_dropped;  /* output samples no longer in `over` */
@@ -169,6 +170,7 @@ void speech_effect(speech *sp, const qlq_effect *fx)
     case QLQ_FX_LISTEN:
         stop_listening(sp);
         sp->listen_wanted = sp->recogniser != NULL;
+        sp->over_refused = false;
         sp->grammar = (qlq_grammar)fx->value;
         sp->listen_item = fx->item;
         sp->listen_ms = fx->listen_ms;
@@ -369,11 +371,13 @@ static bool start_listening_over(speech *sp)
     if (!sp->echo)
         sp->echo = audio_echo_create();
     if (!sp->echo || sp->dev->ops->capture_start(sp->dev) != AUDIO_OK) {
-        qlq_log("cannot listen: %s", sp->echo ? "the microphone did not start" : "out of memory");
-        stop_listening(sp);
+        if (!sp->echo)
+            qlq_log("cannot listen while the item is read: out of memory");
         return false;
     }
     sp->over_active = true;
+    int16_t none[1];
+    sp->dev->ops->capture_read_echo(sp->dev, none, none, 0, 0); /* before the prompt plays: see qlq_audio.h */
     audio_echo_listen_afresh(sp->echo);
     sp->over_len = 0;
     sp->over_dropped = audio_echo_position(sp->echo);
@@ -441,6 +445,7 @@ static bool listen_over_prompt(speech *sp, qlq_event *ev)
         return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
     }
     sp->heard_len = 0;
+    qlq_log("listening (%s)", grammar_name(sp->grammar)); /* as after any prompt: nobody spoke over it */
     return false;
 }
 
@@ -462,9 +467,9 @@ static void speak_next(speech *sp)
 bool speech_poll(speech *sp, qlq_event *ev)
 {
     bool prompt = sp->queued > 0 || sp->dev->ops->playing(sp->dev);
-    if (sp->listen_wanted && !sp->stream && !sp->over_active && prompt && can_listen_over(sp) &&
-        !start_listening_over(sp))
-        return voice_failed(ev, QLQ_EV_CANNOT_LISTEN);
+    /* without a microphone the prompt is read to its end, and listening fails after it, as it always did */
+    if (sp->listen_wanted && !sp->stream && !sp->over_active && !sp->over_refused && prompt && can_listen_over(sp))
+        sp->over_refused = !start_listening_over(sp);
     if (sp->over_active && !sp->stream && listen_over_prompt(sp, ev))
         return true;
     if (sp->dev->ops->playing(sp->dev))

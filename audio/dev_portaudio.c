@@ -3,10 +3,13 @@
  * lock-free ring (mixing to mono on the stack when the device insists on stereo): no lock, no malloc,
  * no resampling on the real-time thread. The reader converts to AUDIO_RATE with a streaming
  * libsamplerate state. Playback converts the whole buffer to the device rate before starting, so the
- * output callback is a copy too. Tested through ALSA on a private PulseAudio server
+ * output callback is a copy too. Once the echo reference is asked for (capture_read_echo), both
+ * streams run on and the speaker's clips go through pa_echo.c, which places what played against what
+ * was heard. Tested through ALSA on a private PulseAudio server
  * (tests/audio/test_portaudio_room.c): this build machine has no sound card.
  */
 #include "audio_internal.h"
+#include "pa_echo.h"
 #include "pa_libs.h"
 
 #include <portaudio.h>
@@ -26,6 +29,10 @@
  * missing is looked for again, the same way, when it is next needed (a USB microphone plugged in
  * after the kiosk started). */
 enum { PA_CARRY = 4096, PA_MIX_BLOCK = 256, PA_POLL_MS = 5, PA_STALL_MS = 2000, PA_RECONNECT_MS = 3000, PA_NAME = 256 };
+/* The echo reference given with a captured sample is what played this long after it was captured: an
+ * echo can be taken out only when it comes after its reference, and the streams' stated times may be
+ * a few milliseconds out (through ALSA and PulseAudio here: the echo 29 ms after its reference). */
+#define PA_EARLY_MS 30.0
 
 typedef struct {
     PaStream *in, *out;
@@ -48,19 +55,32 @@ typedef struct {
     bool broken;      /* a stream stalled or would not start: PortAudio must be started afresh */
     double reopened_ms;
     char missing[2 * PA_NAME];              /* what is not open and why, "" when nothing (describe_missing) */
+    /* Once the echo is asked for (capture_read_echo), both streams run on (pa_echo.h): the speaker
+     * plays silence between clips, the microphone's frames are dropped between captures. */
+    pa_echo *echo;
+    bool echo_mode;
+    bool in_running;           /* the input stream is started */
+    atomic_bool out_continuous; /* the output stream is started and runs on through pa_echo */
+    unsigned long long seen_frames; /* pa_echo_output_frames when playing() last saw it move, at seen_ms */
 } pa_dev;
 
 static void reopen(pa_dev *p);
 
 static pa_dev *impl(audio_device *d) { return d->impl; }
 
+/* A callback's time for its first frame: what PortAudio says, or the stream's clock when it says 0. */
+static double callback_time(PaStream *s, double said)
+{
+    return said > 0.0 ? said : Pa_GetStreamTime(s);
+}
+
 static int capture_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
                       PaStreamCallbackFlags flags, void *user)
 {
-    (void)output, (void)ti, (void)flags;
+    (void)output, (void)flags;
     pa_dev *p = user;
     const int16_t *in = input;
-    if (!in)
+    if (!in || !pa_echo_input(p->echo, frames, callback_time(p->in, ti ? ti->inputBufferAdcTime : 0.0)))
         return paContinue;
     size_t lost = 0;
     if (p->in_channels == 1) {
@@ -86,9 +106,13 @@ static int capture_cb(const void *input, void *output, unsigned long frames, con
 static int play_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
                    PaStreamCallbackFlags flags, void *user)
 {
-    (void)input, (void)ti, (void)flags;
+    (void)input, (void)flags;
     pa_dev *p = user;
     int16_t *out = output;
+    if (atomic_load_explicit(&p->out_continuous, memory_order_acquire)) {
+        pa_echo_output(p->echo, out, frames, callback_time(p->out, ti ? ti->outputBufferDacTime : 0.0));
+        return paContinue;
+    }
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
     size_t n = p->play_count - pos < frames ? p->play_count - pos : frames;
     for (size_t i = 0; i < frames; i++)
@@ -107,18 +131,28 @@ static audio_status pa_capture_start(audio_device *d)
         reopen(p);
     if (p->broken || !p->in)
         return AUDIO_ERR_DEVICE;
+    /* the callback pushes nothing between captures (pa_echo_deliver_stop): what is left is old */
     int16_t drop[256];
-    while (audio_ring_pop(p->ring, drop, 256) > 0) { /* the stream is stopped: we are the only side */
+    while (audio_ring_pop(p->ring, drop, 256) > 0) {
     }
     src_reset(p->src);
     p->carry_n = 0;
     atomic_store(&p->overruns, 0);
+    if (p->in_running) { /* kept running for the echo's time line */
+        pa_echo_deliver_start(p->echo);
+        p->capturing = true;
+        p->heard_ms = audio_now_ms();
+        return AUDIO_OK;
+    }
+    pa_echo_input_restart(p->echo);
+    pa_echo_deliver_start(p->echo);
     PaError e = Pa_StartStream(p->in);
     if (e != paNoError) {
         audio_log("PortAudio: cannot start capture: %s", Pa_GetErrorText(e));
         p->broken = true;
         return AUDIO_ERR_DEVICE;
     }
+    p->in_running = true;
     p->capturing = true;
     p->heard_ms = audio_now_ms();
     return AUDIO_OK;
@@ -133,6 +167,7 @@ static void fill_carry(pa_dev *p)
         size_t n = audio_ring_pop(p->ring, raw, want);
         if (n == 0)
             return;
+        pa_echo_popped(p->echo, n);
         src_short_to_float_array(raw, p->carry + p->carry_n, (int)n);
         p->carry_n += n;
     }
@@ -141,8 +176,11 @@ static void fill_carry(pa_dev *p)
 /* Converts what has been captured so far into at most `max` samples at AUDIO_RATE. */
 static size_t convert_available(pa_dev *p, int16_t *buf, size_t max)
 {
-    if (p->in_rate == AUDIO_RATE)
-        return audio_ring_pop(p->ring, buf, max);
+    if (p->in_rate == AUDIO_RATE) {
+        size_t n = audio_ring_pop(p->ring, buf, max);
+        pa_echo_popped(p->echo, n);
+        return n;
+    }
     size_t done = 0;
     float out[1024];
     while (done < max) {
@@ -185,13 +223,28 @@ static size_t pa_capture_read(audio_device *d, int16_t *buf, size_t max, int wai
     }
 }
 
+/* The microphone, and what the speaker sounded when each sample was captured (pa_echo.h). From the
+ * first call on, both streams run on until the device is closed or fails. */
+static size_t pa_capture_read_echo(audio_device *d, int16_t *mic, int16_t *played, size_t max, int wait_ms)
+{
+    pa_dev *p = impl(d);
+    p->echo_mode = true;
+    size_t n = pa_capture_read(d, mic, max, wait_ms);
+    if (n > 0)
+        pa_echo_reference(p->echo, played, n, p->carry_n, PA_EARLY_MS);
+    return n;
+}
+
 static void pa_capture_stop(audio_device *d)
 {
     pa_dev *p = impl(d);
     if (!p->capturing)
         return;
-    if (!p->broken)
+    pa_echo_deliver_stop(p->echo);
+    if (!p->broken && !p->echo_mode) {
         Pa_StopStream(p->in);
+        p->in_running = false;
+    }
     p->capturing = false;
     unsigned long lost = atomic_load(&p->overruns);
     if (lost)
@@ -207,13 +260,59 @@ static bool pa_capture_at_end(audio_device *d)
 static void pa_play_stop(audio_device *d)
 {
     pa_dev *p = impl(d);
+    if (atomic_load(&p->out_continuous)) {
+        pa_echo_stop(p->echo); /* silence from the next buffer, the stream running on */
+        return;
+    }
     if (p->out && !p->broken && Pa_IsStreamStopped(p->out) == 0)
         Pa_AbortStream(p->out); /* at once, not after the buffered audio */
+}
+
+/* Plays through pa_echo on a stream that runs on: the clip follows what plays without restarting it. */
+static audio_status play_on(pa_dev *p, const int16_t *samples, size_t count, int rate)
+{
+    audio_pcm in = {.samples = (int16_t *)samples, .count = count, .rate = rate}, device, reference;
+    audio_status s = audio_resample(&in, p->out_rate, &device);
+    if (s != AUDIO_OK)
+        return s;
+    s = audio_resample(&in, AUDIO_RATE, &reference);
+    if (s != AUDIO_OK) {
+        audio_pcm_free(&device);
+        return s;
+    }
+    bool running = atomic_load(&p->out_continuous);
+    if (!running) {
+        if (Pa_IsStreamStopped(p->out) == 0)
+            Pa_AbortStream(p->out); /* a clip played before the echo was asked for */
+        pa_echo_output_restart(p->echo);
+    }
+    if (!pa_echo_play(p->echo, device.samples, device.count, reference.samples, reference.count)) {
+        audio_pcm_free(&device);
+        audio_pcm_free(&reference);
+        audio_log("PortAudio: playback stalled (the speaker took none of the last clips): stopped");
+        p->broken = true;
+        return AUDIO_ERR_DEVICE;
+    }
+    p->seen_frames = pa_echo_output_frames(p->echo);
+    p->seen_ms = audio_now_ms();
+    if (running)
+        return AUDIO_OK;
+    atomic_store(&p->out_continuous, true);
+    PaError e = Pa_StartStream(p->out);
+    if (e != paNoError) {
+        audio_log("PortAudio: cannot start playback: %s", Pa_GetErrorText(e));
+        atomic_store(&p->out_continuous, false);
+        p->broken = true;
+        return AUDIO_ERR_DEVICE;
+    }
+    return AUDIO_OK;
 }
 
 static audio_status pa_play(audio_device *d, const int16_t *samples, size_t count, int rate)
 {
     pa_dev *p = impl(d);
+    if (p->echo_mode && !p->broken && p->out)
+        return play_on(p, samples, count, rate);
     pa_play_stop(d);
     if (p->broken || !p->out)
         reopen(p);
@@ -240,11 +339,31 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
     return AUDIO_OK;
 }
 
+/* On a stream that runs on: stalled when its callback has not moved for PA_STALL_MS while a clip plays. */
+static bool playing_on(pa_dev *p)
+{
+    if (!pa_echo_playing(p->echo, Pa_GetStreamTime(p->out)))
+        return false;
+    unsigned long long frames = pa_echo_output_frames(p->echo);
+    double now = audio_now_ms();
+    if (frames != p->seen_frames) {
+        p->seen_frames = frames;
+        p->seen_ms = now;
+    } else if (now - p->seen_ms > PA_STALL_MS) {
+        audio_log("PortAudio: playback stalled for %d ms (speaker unplugged?): stopped", PA_STALL_MS);
+        p->broken = true;
+        return false;
+    }
+    return true;
+}
+
 static bool pa_playing(audio_device *d)
 {
     pa_dev *p = impl(d);
     if (p->broken || !p->out || Pa_IsStreamActive(p->out) != 1)
         return false;
+    if (atomic_load(&p->out_continuous))
+        return playing_on(p);
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
     double now = audio_now_ms();
     if (pos != p->seen_pos) {
@@ -272,6 +391,8 @@ static void close_streams(pa_dev *p)
         *streams[i] = NULL;
     }
     p->capturing = false;
+    p->in_running = false;
+    atomic_store(&p->out_continuous, false);
 }
 
 static void pa_destroy(audio_device *d)
@@ -281,6 +402,7 @@ static void pa_destroy(audio_device *d)
     pa_dev *p = impl(d);
     close_streams(p);
     audio_ring_destroy(p->ring);
+    pa_echo_destroy(p->echo);
     if (p->src)
         src_delete(p->src);
     free(p->play_buf);
@@ -300,29 +422,8 @@ static const audio_ops pa_ops = {
     .playing = pa_playing,
     .play_stop = pa_play_stop,
     .destroy = pa_destroy,
+    .capture_read_echo = pa_capture_read_echo,
 };
-
-/* NULL name: the default device. Otherwise an exact name, else the first name containing it. */
-static PaDeviceIndex find_device(const char *name, bool input, char *err, size_t err_len)
-{
-    const char *what = input ? "input" : "output";
-    int n = Pa_GetDeviceCount();
-    if (!name) {
-        PaDeviceIndex i = input ? Pa_GetDefaultInputDevice() : Pa_GetDefaultOutputDevice();
-        if (i == paNoDevice)
-            audio_set_err(err, err_len, "PortAudio: no default %s device (%d devices found)", what, n < 0 ? 0 : n);
-        return i;
-    }
-    for (int pass = 0; pass < 2; pass++)
-        for (PaDeviceIndex i = 0; i < n; i++) {
-            const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
-            int ch = info ? (input ? info->maxInputChannels : info->maxOutputChannels) : 0;
-            if (ch > 0 && (pass == 0 ? strcmp(info->name, name) == 0 : strstr(info->name, name) != NULL))
-                return i;
-        }
-    audio_set_err(err, err_len, "PortAudio: no %s device named '%s' (%d devices found)", what, name, n < 0 ? 0 : n);
-    return paNoDevice;
-}
 
 /* Tries (channels, rate) pairs in order of preference and opens the first the device accepts.
  * `want_rate` (capture only, 0: none) is the one rate tried. */
@@ -361,7 +462,7 @@ static bool open_stream(pa_dev *p, PaDeviceIndex dev, bool input, int want_rate,
 /* Opens one side if it can: its device, or paNoDevice with the side NULL and the reason in `why`. */
 static PaDeviceIndex open_side(pa_dev *p, bool input, char *why, size_t why_len)
 {
-    PaDeviceIndex dev = find_device(input ? p->cfg.input_name : p->cfg.output_name, input, why, why_len);
+    PaDeviceIndex dev = pa_find_device(input ? p->cfg.input_name : p->cfg.output_name, input, why, why_len);
     if (dev == paNoDevice || !open_stream(p, dev, input, input ? p->cfg.input_rate : 0, why, why_len)) {
         *(input ? &p->in : &p->out) = NULL;
         return paNoDevice;
@@ -418,6 +519,11 @@ static bool start_and_open(pa_dev *p, bool *changed)
     *changed = strcmp(before, p->missing) != 0;
     if (*changed && p->missing[0] && n > 0)
         audio_log("PortAudio: the sound libraries said %d things while looking for devices, the last: %s", n, said);
+    pa_echo_destroy(p->echo); /* no stream runs: the time line starts afresh at the rates just opened */
+    p->echo = pa_echo_create(p->in_rate > 0 ? p->in_rate : AUDIO_RATE, p->out_rate > 0 ? p->out_rate : AUDIO_RATE,
+                             p->out_channels > 0 ? p->out_channels : 1);
+    if (!p->echo)
+        return false;
     if (p->in) { /* sized for this device's rate; the stream is not started, so nothing writes to it */
         audio_ring_destroy(p->ring);
         p->ring = audio_ring_create((size_t)p->in_rate * 2); /* two seconds of slack for a late reader */
@@ -499,38 +605,4 @@ static void reopen(pa_dev *p)
         close_streams(p);
         p->broken = true;
     }
-}
-
-int audio_portaudio_list(void (*each)(void *ctx, const audio_device_info *info), void *ctx, char *err,
-                         size_t err_len)
-{
-    audio_set_err(err, err_len, "%s", "");
-    pa_libs_probe_begin();
-    PaError e = Pa_Initialize();
-    pa_libs_probe_end(NULL, 0); /* the list says what was found */
-    if (e != paNoError) {
-        audio_set_err(err, err_len, "PortAudio: cannot initialise: %s", Pa_GetErrorText(e));
-        return -1;
-    }
-    int n = Pa_GetDeviceCount();
-    if (n < 0) {
-        audio_set_err(err, err_len, "PortAudio: cannot list devices: %s", Pa_GetErrorText(n));
-        Pa_Terminate();
-        return -1;
-    }
-    PaDeviceIndex def_in = Pa_GetDefaultInputDevice(), def_out = Pa_GetDefaultOutputDevice();
-    for (PaDeviceIndex i = 0; i < n; i++) {
-        const PaDeviceInfo *pi = Pa_GetDeviceInfo(i);
-        if (!pi)
-            continue;
-        audio_device_info info = {.name = pi->name,
-                                  .max_input_channels = pi->maxInputChannels,
-                                  .max_output_channels = pi->maxOutputChannels,
-                                  .default_rate = pi->defaultSampleRate,
-                                  .default_input = i == def_in,
-                                  .default_output = i == def_out};
-        each(ctx, &info);
-    }
-    Pa_Terminate();
-    return n;
 }

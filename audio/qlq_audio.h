@@ -103,7 +103,9 @@ typedef struct {
     /* NULL when the device cannot tell what its speaker sounded while it captured. Otherwise as
      * capture_read, and `played` gets, for each sample of `mic`, the sample the speaker was sounding
      * when it was captured (0 in silence): what an echo canceller needs to take the kiosk's own voice
-     * out of the microphone, so that the patient can be heard while an item is read. */
+     * out of the microphone, so that the patient can be heard while an item is read. The first call
+     * (`max` may be 0, before anything is played) tells the device the reference is wanted: a sound
+     * card then keeps its streams running, so that its two clocks stay in step (dev_portaudio.c). */
     size_t (*capture_read_echo)(audio_device *d, int16_t *mic, int16_t *played, size_t max, int wait_ms);
 } audio_ops;
 

@@ -474,6 +474,92 @@ static void test_no_library_noise_on_stderr(void **state)
     print_message("stderr while looking for a card and listing devices: %d lines, all the kiosk's\n", lines);
 }
 
+/* Where, in samples, the microphone's echo of `played` best matches it after `from` (0..max_lag). */
+static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size_t len, int max_lag)
+{
+    int best = -1;
+    double best_sum = 0.0;
+    for (int lag = 0; lag <= max_lag; lag++) {
+        double sum = 0.0;
+        for (size_t i = from; i < from + len; i++)
+            sum += (double)played[i] * mic[i + (size_t)lag];
+        if (best < 0 || sum > best_sum)
+            best = lag, best_sum = sum;
+    }
+    return best;
+}
+
+/* The kiosk's voice played into the room the microphone hears (PULSE_SINK: the ALSA plugin's streams
+ * go there), three sentences one after the other as the kiosk reads an item, then a fourth cut short
+ * as when the patient answers over it. capture_read_echo must give with each sample heard what the
+ * speaker sounded then, through PortAudio's real clocks and PulseAudio's real latencies: the echo a
+ * few milliseconds after its reference, by the same number of samples in every sentence (each stream
+ * start placed anew had moved it by 16-28 samples, and the canceller then let the echo through for
+ * seconds and took it for a voice). */
+static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
+{
+    enum { KEPT = AUDIO_RATE * 20, WINDOW = AUDIO_RATE / 4, MAX_LAG = AUDIO_RATE / 10 };
+    fixture *f = *state;
+    setenv("PULSE_SINK", "room", 1);
+    char err[256];
+    audio_device *d = audio_open_portaudio(&(audio_portaudio_config){0}, err, sizeof err);
+    unsetenv("PULSE_SINK");
+    assert_non_null(d);
+    assert_non_null(d->ops->capture_read_echo);
+    audio_echo *e = audio_echo_create();
+    assert_int_equal(d->ops->capture_start(d), AUDIO_OK);
+    static int16_t mic[KEPT], played[KEPT], out[1600 + 160];
+    assert_int_equal(d->ops->capture_read_echo(d, mic, played, 0, 0), 0); /* the reference is wanted */
+    size_t total = 0, starts[4] = {0}, sounding = 0;
+    double start = now_ms(), stopped_at = 0.0;
+    size_t stop_index = 0;
+    int plays = 0, voices = 0;
+    while (plays < 4 || stopped_at == 0.0 || now_ms() - start < 500.0) {
+        if (plays < 4 && !d->ops->playing(d)) {
+            assert_int_equal(d->ops->play(d, f->speech.samples, f->speech.count, AUDIO_RATE), AUDIO_OK);
+            starts[plays++] = total;
+            start = now_ms();
+        }
+        if (plays == 4 && stopped_at == 0.0 && now_ms() - start > 600.0) {
+            d->ops->play_stop(d);
+            assert_false(d->ops->playing(d));
+            stopped_at = now_ms();
+            start = stopped_at;
+            stop_index = total;
+        }
+        assert_true(now_ms() - start < MAX_SECONDS * 1000.0);
+        assert_true(total + 1600 <= KEPT);
+        size_t n = d->ops->capture_read_echo(d, mic + total, played + total, 1600, 20);
+        for (size_t i = total; i < total + n; i++)
+            sounding += played[i] != 0;
+        audio_echo_process(e, mic + total, played + total, n, out);
+        voices += audio_echo_voice(e, NULL) == AUDIO_ECHO_VOICE;
+        total += n;
+    }
+    d->ops->capture_stop(d);
+    double reduced = audio_echo_reduction_db(e);
+    int lags[3];
+    for (int k = 0; k < 3; k++)
+        lags[k] = echo_lag(mic, played, starts[k] + f->speech.count / 2, WINDOW, MAX_LAG);
+    size_t sounded_on = 0; /* how long the room still heard the speaker after the stop, in 10 ms frames */
+    for (size_t i = stop_index; i + 160 <= total; i += 160)
+        if (audio_measure(mic + i, 160).rms_dbfs > -60.0)
+            sounded_on = (i - stop_index) / 160 + 1;
+    print_message("%zu samples heard, %zu with the speaker sounding; the echo %d, %d, %d samples after its "
+                  "reference; brought down %.1f dB; the speaker heard %zu ms after it was stopped\n",
+                  total, sounding, lags[0], lags[1], lags[2], reduced, sounded_on * 10);
+    audio_echo_destroy(e);
+    d->ops->destroy(d);
+    assert_true(sounding > f->speech.count * 2);
+    for (int k = 0; k < 3; k++) {
+        assert_true(lags[k] > 0 && lags[k] < MAX_LAG);
+        assert_true(abs(lags[k] - lags[0]) <= 1);
+    }
+    assert_int_equal(voices, 0);
+    assert_true(reduced > 15.0);
+    assert_true(sounded_on * 10 < 150); /* the cut clip does not play on: silence from the next buffer */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_speaker_stops_at_once),
         cmocka_unit_test(test_speaker_unplugged_while_playing),
         cmocka_unit_test(test_devices_by_name),
+        cmocka_unit_test(test_speaker_heard_by_the_microphone_is_taken_out),
         cmocka_unit_test(test_speaker_without_microphone),
         cmocka_unit_test(test_card_that_appears_later), /* last: it stops and restarts the server */
     };

@@ -45,39 +45,66 @@ static void say(const char *dir, const char *name, const char *words)
     assert_int_equal(system(cmd), 0);
 }
 
-/* The patient's side of the session: each time the kiosk starts listening, the answer to what it
- * asked last ("? item N": answer N; a read-back or a saved answer: "oui"). Returns after item ITEMS
- * is saved and confirmed, when the next item is asked. */
-static void converse(card_run *r, child_proc *c, int saved[ITEMS + 1])
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The patient's side of the session: the answer to what the kiosk asked last ("? item N": answer N;
+ * a read-back or a saved answer: "oui"), said each time the kiosk starts listening after a prompt
+ * (its log: "listening ("), or, with `over_after_ms` > 0, each item's answer said that long after the
+ * kiosk started reading it (its log: "listening while the item is read"), over its voice. Returns
+ * after item ITEMS is saved and confirmed, when the next item is asked: how many answers were said
+ * over the reading. */
+static int converse(card_run *r, child_proc *c, int saved[ITEMS + 1], int over_after_ms)
 {
     char line[1024], wav[160];
     const char *next = NULL;
-    int played = 0, item, score;
+    int played = 0, after_seen = 0, over_seen = 0, said_over = 0, item, score;
+    bool answering = false; /* an item is asked: with over_after_ms, answered over its reading */
+    double due = 0;
     pid_t player = 0;
     for (;;) {
         if (child_read_line(c, line, sizeof line, 100)) {
             if (sscanf(line, "? item %d", &item) == 1) {
                 if (item > ITEMS)
-                    return;
+                    return said_over;
                 next = item == 0 ? "oui" : answers[item].words;
+                answering = item > 0 && over_after_ms > 0;
             } else if (sscanf(line, "saved item %d score %d", &item, &score) == 2) {
                 if (item <= ITEMS)
                     saved[item] = score;
                 next = "oui";
+                answering = false;
             } else if (strncmp(line, "? confirm", 9) == 0) {
                 next = "oui";
+                answering = false;
             } else if (strncmp(line, "? review", 8) == 0) {
                 fail_msg("the session ended early: %s", line);
             }
         }
         assert_false(c->eof);
-        if (file_count_lines_with(r->log, "qlq-kiosk: listening (") > played && next) {
+        int after = file_count_lines_with(r->log, "qlq-kiosk: listening ("), over = 0;
+        bool say_now = after > after_seen && next && !answering;
+        after_seen = after;
+        if (answering) {
+            over = file_count_lines_with(r->log, "qlq-kiosk: listening while the item is read (1 to 4)");
+            if (over > over_seen)
+                due = now_ms() + over_after_ms;
+            over_seen = over;
+            say_now = due > 0 && now_ms() >= due;
+        }
+        if (say_now) {
             if (player > 0)
                 assert_int_equal(pulse_room_said(player) >= 0, 1);
             snprintf(wav, sizeof wav, "%s/%s.wav", r->dir, next);
             player = pulse_room_say(&r->room, wav);
             assert_true(player > 0);
             played++;
+            said_over += answering;
+            due = 0;
         }
         assert_true(played < 20); /* more turns than answers: the kiosk keeps asking again */
     }
@@ -238,7 +265,7 @@ static void test_answered_through_the_sound_card(void **state)
     child_proc c;
     start_kiosk(&r, &c, true);
     int saved[ITEMS + 1] = {-1, -1, -1, -1};
-    converse(&r, &c, saved);
+    converse(&r, &c, saved, 0);
     close_kiosk(&c);
     pulse_room_record_stop(&r.room);
 
@@ -246,6 +273,8 @@ static void test_answered_through_the_sound_card(void **state)
         if (saved[item] != answers[item].score)
             fail_msg("item %d: said '%s', saved %d", item, answers[item].words, saved[item]);
     assert_int_equal(file_count_lines_with(r.log, "PortAudio: input 'pulse' 48000 Hz x1, output 'pulse' 44100 Hz"), 1);
+    /* the speaker is not in the room: nothing was heard over it */
+    assert_int_equal(file_count_lines_with(r.log, "the patient spoke over the speaker"), 0);
     sqlite3 *db = open_db(&r);
     assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
                                       "transcript <> '' AND confidence BETWEEN 0 AND 1"), ITEMS);
@@ -256,6 +285,49 @@ static void test_answered_through_the_sound_card(void **state)
     sqlite3_close(db);
     double spoken_ms = kiosk_speech_and_replies(r.speaker, r.room_heard);
     assert_true(spoken_ms > 10000.0); /* the check sentence, three items and their read-backs */
+    clean_up(&r);
+}
+
+/* The kiosk's voice played into the room its microphone hears, as a tablet's speaker a few
+ * centimetres from its microphone, as loud there as the patient: each item is answered 2 s into its
+ * reading, over the kiosk's voice. The kiosk must stop reading and take the answer, through the
+ * sound card's real clocks (its echo canceller needs what the speaker played to the sample), and
+ * never take its own voice for the patient's. */
+static void test_answered_over_the_reading_through_the_sound_card(void **state)
+{
+    (void)state;
+    card_run r;
+    prepare_run(&r);
+    for (int i = 1; i <= ITEMS; i++)
+        say(r.dir, answers[i].words, answers[i].words);
+    /* a room is never silent: a ventilation's hiss at about -58 dBFS, for longer than the session */
+    char cmd[256], noise[160];
+    snprintf(noise, sizeof noise, "%s/room-noise.wav", r.dir);
+    snprintf(cmd, sizeof cmd, "sox -R -n -r 16000 -c 1 -b 16 '%s' synth 240 pinknoise norm -45", noise);
+    assert_int_equal(system(cmd), 0);
+    assert_true(pulse_room_say(&r.room, noise) > 0);
+    child_proc c;
+    setenv("PULSE_SINK", "room", 1); /* the kiosk's voice goes into the room: the microphone hears it */
+    start_kiosk(&r, &c, false);
+    unsetenv("PULSE_SINK");
+    int saved[ITEMS + 1] = {-1, -1, -1, -1};
+    int said_over = converse(&r, &c, saved, 2000);
+    close_kiosk(&c);
+
+    for (int item = 1; item <= ITEMS; item++)
+        if (saved[item] != answers[item].score)
+            fail_msg("item %d: said '%s' over the reading, saved %d", item, answers[item].words, saved[item]);
+    int stopped = file_count_lines_with(r.log, "the patient spoke over the speaker");
+    print_message("%d answers said over the reading, %d readings stopped for a voice, %d heard and refused\n",
+                  said_over, stopped, file_count_lines_with(r.log, "recogniser decided: reject"));
+    /* each reading stopped was stopped by an answer (one may come after a short reading: the kiosk's
+     * "pardon?" is read in less than the patient's delay), and the answers were heard over the voice */
+    assert_true(stopped <= said_over);
+    assert_true(stopped >= ITEMS);
+    sqlite3 *db = open_db(&r);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM responses WHERE response_type = 'VOICE' AND "
+                                      "question_num BETWEEN 1 AND 3"), ITEMS);
+    sqlite3_close(db);
     clean_up(&r);
 }
 
@@ -487,6 +559,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choosing_the_devices),
         cmocka_unit_test(test_answered_through_the_sound_card),
+        cmocka_unit_test(test_answered_over_the_reading_through_the_sound_card),
         cmocka_unit_test(test_microphone_going_silent),
         cmocka_unit_test(test_sound_server_dies_and_comes_back),
         cmocka_unit_test(test_kiosk_started_before_its_sound_card),

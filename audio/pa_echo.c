@@ -1,0 +1,271 @@
+/*
+ * pa_echo.c - the sound card's time line for the echo canceller: see pa_echo.h for why both streams
+ * run on. The speaker's clips are handed to its callback through one atomic pointer; the last CLIPS
+ * are kept, with where each began and ended in the output's frame count, so that a microphone sample
+ * read a little later still finds what played when it was captured.
+ */
+#include "audio_internal.h"
+#include "pa_echo.h"
+
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { CLIPS = 4 };
+#define NOT_YET ULLONG_MAX
+
+typedef struct {
+    int16_t *device;   /* at the output rate, what the callback copies */
+    size_t device_count;
+    int16_t *reference; /* the same at AUDIO_RATE, what the canceller is given */
+    size_t reference_count;
+    unsigned seq;       /* 1, 2, ... in the order played; 0: an empty slot */
+} clip;
+
+struct pa_echo {
+    int in_rate, out_rate, out_channels;
+
+    /* the speaker: written by the kiosk's thread */
+    clip clips[CLIPS]; /* clip seq is in slot seq % CLIPS */
+    unsigned published, stopped; /* the last clip handed over; the last one stopped */
+    _Atomic(clip *) pending;     /* handed over, not yet taken by the callback */
+    atomic_bool stop;
+    /* the speaker: the callback's own */
+    clip *current;
+    size_t position;
+    /* the speaker: what the callback tells */
+    atomic_uint playing_seq, done_seq; /* the clip it took last; the last it finished or cut */
+    _Atomic double done_dac;           /* when done_seq's last frame sounds */
+    atomic_ullong start_frame[CLIPS], end_frame[CLIPS]; /* in output frames, NOT_YET until known */
+    atomic_ullong out_frames;
+    atomic_bool out_placed;
+    double out_time; /* stream time at which output frame 0 sounded (set once, before out_placed) */
+
+    /* the microphone: the callback's own */
+    unsigned long long captured;
+    unsigned callback_epoch;
+    /* the microphone: what the callback tells */
+    atomic_bool in_placed;
+    double in_time; /* stream time at which raw frame 0 was captured (set once, before in_placed) */
+    atomic_uint started_epoch;
+    unsigned long long deliver_start; /* the raw frame the ring's content begins with (before started_epoch) */
+    /* the microphone: the reader's */
+    atomic_uint deliver_epoch; /* 0: frames are dropped */
+    unsigned epoch;
+    unsigned long long popped;
+};
+
+pa_echo *pa_echo_create(int in_rate, int out_rate, int out_channels)
+{
+    pa_echo *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    e->in_rate = in_rate;
+    e->out_rate = out_rate;
+    e->out_channels = out_channels;
+    pa_echo_output_restart(e);
+    pa_echo_input_restart(e);
+    return e;
+}
+
+void pa_echo_destroy(pa_echo *e)
+{
+    if (!e)
+        return;
+    for (int i = 0; i < CLIPS; i++) {
+        free(e->clips[i].device);
+        free(e->clips[i].reference);
+    }
+    free(e);
+}
+
+/* ---- the speaker ---------------------------------------------------------------------------- */
+
+void pa_echo_output_restart(pa_echo *e)
+{
+    e->current = NULL;
+    e->position = 0;
+    atomic_store(&e->pending, NULL);
+    atomic_store(&e->stop, false);
+    atomic_store(&e->playing_seq, 0);
+    atomic_store(&e->done_seq, e->published);
+    atomic_store(&e->done_dac, 0.0);
+    for (int i = 0; i < CLIPS; i++) {
+        atomic_store(&e->start_frame[i], NOT_YET);
+        atomic_store(&e->end_frame[i], NOT_YET);
+    }
+    atomic_store(&e->out_frames, 0);
+    atomic_store(&e->out_placed, false);
+}
+
+/* The callback is done with its clip at output frame `frame`, whose sound leaves at `dac`. */
+static void finish_current(pa_echo *e, unsigned long long frame, double dac)
+{
+    unsigned seq = e->current->seq;
+    atomic_store_explicit(&e->end_frame[seq % CLIPS], frame, memory_order_release);
+    atomic_store_explicit(&e->done_dac, dac, memory_order_relaxed);
+    atomic_store_explicit(&e->done_seq, seq, memory_order_release);
+    e->current = NULL;
+}
+
+void pa_echo_output(pa_echo *e, int16_t *out, unsigned long frames, double dac_time)
+{
+    unsigned long long at = atomic_load_explicit(&e->out_frames, memory_order_relaxed);
+    if (!atomic_load_explicit(&e->out_placed, memory_order_relaxed)) {
+        e->out_time = dac_time;
+        atomic_store_explicit(&e->out_placed, true, memory_order_release);
+    }
+    if (atomic_exchange_explicit(&e->stop, false, memory_order_acq_rel) && e->current)
+        finish_current(e, at, dac_time);
+    clip *next = atomic_exchange_explicit(&e->pending, NULL, memory_order_acq_rel);
+    if (next) {
+        if (e->current)
+            finish_current(e, at, dac_time);
+        e->current = next;
+        e->position = 0;
+        atomic_store_explicit(&e->start_frame[next->seq % CLIPS], at, memory_order_release);
+        atomic_store_explicit(&e->playing_seq, next->seq, memory_order_release);
+    }
+    size_t n = 0;
+    if (e->current) {
+        size_t left = e->current->device_count - e->position;
+        n = left < frames ? left : frames;
+    }
+    size_t channels = (size_t)e->out_channels;
+    for (size_t i = 0; i < frames; i++)
+        for (size_t c = 0; c < channels; c++)
+            out[i * channels + c] = i < n ? e->current->device[e->position + i] : 0;
+    if (e->current) {
+        e->position += n;
+        if (e->position >= e->current->device_count)
+            finish_current(e, at + n, dac_time + (double)n / e->out_rate);
+    }
+    atomic_store_explicit(&e->out_frames, at + frames, memory_order_release);
+}
+
+bool pa_echo_play(pa_echo *e, int16_t *device, size_t device_count, int16_t *reference, size_t reference_count)
+{
+    unsigned seq = e->published + 1;
+    clip *slot = &e->clips[seq % CLIPS];
+    /* the callback still plays the clip CLIPS back: it has not run since (a stalled stream) */
+    if (slot->seq != 0 && atomic_load_explicit(&e->playing_seq, memory_order_acquire) == slot->seq &&
+        atomic_load_explicit(&e->done_seq, memory_order_acquire) != slot->seq)
+        return false;
+    free(slot->device);
+    free(slot->reference);
+    *slot = (clip){.device = device,
+                   .device_count = device_count,
+                   .reference = reference,
+                   .reference_count = reference_count,
+                   .seq = seq};
+    atomic_store_explicit(&e->start_frame[seq % CLIPS], NOT_YET, memory_order_relaxed);
+    atomic_store_explicit(&e->end_frame[seq % CLIPS], NOT_YET, memory_order_relaxed);
+    e->published = seq;
+    /* a clip handed over and not yet taken is replaced: it never sounds */
+    atomic_exchange_explicit(&e->pending, slot, memory_order_acq_rel);
+    return true;
+}
+
+void pa_echo_stop(pa_echo *e)
+{
+    atomic_store_explicit(&e->pending, NULL, memory_order_release);
+    atomic_store_explicit(&e->stop, true, memory_order_release);
+    e->stopped = e->published;
+}
+
+bool pa_echo_playing(const pa_echo *e, double now)
+{
+    if (e->published == 0 || e->stopped == e->published)
+        return false;
+    if (atomic_load_explicit(&e->pending, memory_order_acquire))
+        return true;
+    if (atomic_load_explicit(&e->done_seq, memory_order_acquire) != e->published)
+        return true;
+    return now < atomic_load_explicit(&e->done_dac, memory_order_relaxed);
+}
+
+unsigned long long pa_echo_output_frames(const pa_echo *e)
+{
+    return atomic_load_explicit(&e->out_frames, memory_order_acquire);
+}
+
+/* ---- the microphone ------------------------------------------------------------------------- */
+
+void pa_echo_input_restart(pa_echo *e)
+{
+    e->captured = 0;
+    e->callback_epoch = 0;
+    atomic_store(&e->in_placed, false);
+    atomic_store(&e->started_epoch, 0);
+    atomic_store(&e->deliver_epoch, 0);
+}
+
+bool pa_echo_input(pa_echo *e, unsigned long frames, double adc_time)
+{
+    if (!atomic_load_explicit(&e->in_placed, memory_order_relaxed)) {
+        e->in_time = adc_time - (double)e->captured / e->in_rate;
+        atomic_store_explicit(&e->in_placed, true, memory_order_release);
+    }
+    unsigned epoch = atomic_load_explicit(&e->deliver_epoch, memory_order_acquire);
+    if (epoch != 0 && epoch != e->callback_epoch) {
+        e->callback_epoch = epoch;
+        e->deliver_start = e->captured;
+        atomic_store_explicit(&e->started_epoch, epoch, memory_order_release);
+    }
+    e->captured += frames;
+    return epoch != 0;
+}
+
+void pa_echo_deliver_start(pa_echo *e)
+{
+    e->epoch = e->epoch == UINT_MAX ? 1 : e->epoch + 1;
+    e->popped = 0;
+    atomic_store_explicit(&e->deliver_epoch, e->epoch, memory_order_release);
+}
+
+void pa_echo_deliver_stop(pa_echo *e)
+{
+    atomic_store_explicit(&e->deliver_epoch, 0, memory_order_release);
+}
+
+void pa_echo_popped(pa_echo *e, size_t frames)
+{
+    e->popped += frames;
+}
+
+/* What the speaker sounded at output frame `frame` (0 when nothing played there). */
+static int16_t played_at(const pa_echo *e, double frame)
+{
+    if (frame < 0.0)
+        return 0;
+    for (unsigned back = 0; back < CLIPS && back < e->published; back++) {
+        const clip *c = &e->clips[(e->published - back) % CLIPS];
+        unsigned long long start = atomic_load_explicit(&e->start_frame[c->seq % CLIPS], memory_order_acquire);
+        if (start == NOT_YET || frame < (double)start)
+            continue;
+        unsigned long long end = atomic_load_explicit(&e->end_frame[c->seq % CLIPS], memory_order_acquire);
+        if (end == NOT_YET || end > start + c->device_count)
+            end = start + c->device_count;
+        if (frame >= (double)end)
+            return 0; /* after the newest clip that began before it: silence */
+        size_t at = (size_t)((frame - (double)start) * AUDIO_RATE / e->out_rate);
+        return at < c->reference_count ? c->reference[at] : 0;
+    }
+    return 0;
+}
+
+void pa_echo_reference(const pa_echo *e, int16_t *played, size_t n, size_t unconverted, double early_ms)
+{
+    memset(played, 0, n * sizeof *played);
+    if (e->epoch == 0 || atomic_load_explicit(&e->started_epoch, memory_order_acquire) != e->epoch ||
+        !atomic_load_explicit(&e->in_placed, memory_order_acquire) ||
+        !atomic_load_explicit(&e->out_placed, memory_order_acquire))
+        return;
+    double last = (double)e->deliver_start + (double)e->popped - (double)unconverted;
+    double first = last - (double)n * e->in_rate / AUDIO_RATE;
+    double t0 = e->in_time + first / e->in_rate + early_ms / 1000.0;
+    double frame0 = (t0 - e->out_time) * e->out_rate, step = (double)e->out_rate / AUDIO_RATE;
+    for (size_t k = 0; k < n; k++)
+        played[k] = played_at(e, frame0 + (double)k * step);
+}
