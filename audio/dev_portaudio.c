@@ -46,7 +46,7 @@ typedef struct {
     int16_t *play_buf; /* at out_rate; freed only while the output stream is stopped */
     size_t play_count;
     atomic_size_t play_pos;
-    size_t seen_pos; /* play_pos when playing() last saw it move, at seen_ms */
+    unsigned long long seen_progress; /* how far playback was when playing() last saw it move, at seen_ms */
     double seen_ms;
     double heard_ms; /* when capture_read last had samples */
     char in_name[PA_NAME], out_name[PA_NAME];
@@ -61,7 +61,6 @@ typedef struct {
     bool echo_mode;
     bool in_running;           /* the input stream is started */
     atomic_bool out_continuous; /* the output stream is started and runs on through pa_echo */
-    unsigned long long seen_frames; /* pa_echo_output_frames when playing() last saw it move, at seen_ms */
 } pa_dev;
 
 static void reopen(pa_dev *p);
@@ -293,7 +292,7 @@ static audio_status play_on(pa_dev *p, const int16_t *samples, size_t count, int
         p->broken = true;
         return AUDIO_ERR_DEVICE;
     }
-    p->seen_frames = pa_echo_output_frames(p->echo);
+    p->seen_progress = pa_echo_output_frames(p->echo);
     p->seen_ms = audio_now_ms();
     if (running)
         return AUDIO_OK;
@@ -326,7 +325,7 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
     p->play_buf = conv.samples;
     p->play_count = conv.count;
     atomic_store(&p->play_pos, 0);
-    p->seen_pos = 0;
+    p->seen_progress = 0;
     p->seen_ms = audio_now_ms();
     if (conv.count == 0)
         return AUDIO_OK;
@@ -340,16 +339,23 @@ static audio_status pa_play(audio_device *d, const int16_t *samples, size_t coun
 }
 
 /* On a stream that runs on: stalled when its callback has not moved for PA_STALL_MS while a clip plays. */
+/* Notes how far playback is (`progress`, as the output callback counts it): false when it has not
+ * moved for PA_STALL_MS. */
+static bool still_moving(pa_dev *p, unsigned long long progress)
+{
+    double now = audio_now_ms();
+    if (progress != p->seen_progress) {
+        p->seen_progress = progress;
+        p->seen_ms = now;
+    }
+    return now - p->seen_ms <= PA_STALL_MS;
+}
+
 static bool playing_on(pa_dev *p)
 {
     if (!pa_echo_playing(p->echo, Pa_GetStreamTime(p->out)))
         return false;
-    unsigned long long frames = pa_echo_output_frames(p->echo);
-    double now = audio_now_ms();
-    if (frames != p->seen_frames) {
-        p->seen_frames = frames;
-        p->seen_ms = now;
-    } else if (now - p->seen_ms > PA_STALL_MS) {
+    if (!still_moving(p, pa_echo_output_frames(p->echo))) {
         audio_log("PortAudio: playback stalled for %d ms (speaker unplugged?): stopped", PA_STALL_MS);
         p->broken = true;
         return false;
@@ -365,11 +371,7 @@ static bool pa_playing(audio_device *d)
     if (atomic_load(&p->out_continuous))
         return playing_on(p);
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
-    double now = audio_now_ms();
-    if (pos != p->seen_pos) {
-        p->seen_pos = pos;
-        p->seen_ms = now;
-    } else if (now - p->seen_ms > PA_STALL_MS && pos < p->play_count) {
+    if (!still_moving(p, pos) && pos < p->play_count) {
         audio_log("PortAudio: playback stalled for %d ms at %zu of %zu samples (speaker unplugged?): stopped",
                   PA_STALL_MS, pos, p->play_count);
         p->broken = true;
