@@ -71,7 +71,8 @@ static void usage(FILE *to)
           "  --asr-model DIR  PocketSphinx acoustic model for both languages, alone (default for French:\n"
           "                 assets/voice/model-fr, the US-English model adapted to French, with\n"
           "                 assets/voice/model-fr-ptm, the CMU Sphinx French model adapted the same way,\n"
-          "                 asked when the first is unsure; for English: assets/voice/model-en, the\n"
+          "                 asked when the first is unsure, and assets/voice/model-fr-cmu, that model\n"
+          "                 unadapted, asked to agree when both are; for English: assets/voice/model-en, the\n"
           "                 US-English model adapted to eSpeak's English voices)\n",
           to);
 }

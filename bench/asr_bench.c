@@ -5,7 +5,7 @@
  *
  *   bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump FILE.tsv] [--decoder-args "..."]
  *             [--reject-below X] [--assets DIR] [--all-evidence]
- *             [--model DIR [--dict FILE]] [--second-model DIR|""] [--stream]
+ *             [--model DIR [--dict FILE]] [--second-model DIR|""] [--third-model DIR|""] [--stream]
  *
  * --stream: each file is recognised as the kiosk listens, through asr_stream in 20 ms chunks (the
  * endpointer decides when the answer has ended; what it did not end by the file's end is decided
@@ -36,7 +36,7 @@ typedef struct {
 } tally;
 
 typedef struct {
-    const char *corpus, *lang, *dump, *decoder_args, *assets, *model, *dict, *second;
+    const char *corpus, *lang, *dump, *decoder_args, *assets, *model, *dict, *second, *third;
     double reject_below, answer_reject_below;
     bool baseline, all_evidence, stream;
 } options;
@@ -60,7 +60,7 @@ typedef struct {
     double audio_ms, decode_ms, decode_cpu_ms;
     double lat[4096], block[4096]; /* per utterance: the call that ended it, the longest call */
     size_t n_lat, n_early;
-    size_t n_files, n_second; /* files decoded, and those the second model was asked about */
+    size_t n_files, n_second, n_third; /* files decoded, and those the second (third) model was asked about */
     double speech_tail_ms;
 } stats;
 
@@ -279,7 +279,8 @@ static void run_file(asr *a, baseline *b, const options *o, const phrase_list *p
     st->audio_ms += r.audio_ms;
     st->decode_ms += r.decode_ms;
     st->n_files++;
-    st->n_second += r.models == 2;
+    st->n_second += r.models >= 2;
+    st->n_third += r.models == 3;
     const char *bgot = "-";
     if (b) {
         baseline_decode(b, pcm.samples, pcm.count, hyp, sizeof hyp);
@@ -469,6 +470,7 @@ static int parse_args(int argc, char **argv, options *o)
         else if (strcmp(a, "--model") == 0) o->model = v;
         else if (strcmp(a, "--dict") == 0) o->dict = v;
         else if (strcmp(a, "--second-model") == 0) o->second = v;
+        else if (strcmp(a, "--third-model") == 0) o->third = v;
         else if (strcmp(a, "--reject-below") == 0) o->reject_below = atof(v);
         else if (strcmp(a, "--answer-reject-below") == 0) o->answer_reject_below = atof(v);
         else if (strcmp(a, "--assets") == 0) o->assets = v;
@@ -485,7 +487,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_asr --corpus DIR [--lang fr|en] [--no-baseline] [--dump F.tsv [--all-evidence]]\n"
                         "       [--decoder-args \"...\"] [--reject-below X] [--answer-reject-below X]\n"
                         "       [--assets DIR (or $QLQ_ASSETS_DIR)]\n"
-                        "       [--model DIR [--dict FILE]] [--second-model DIR|\"\"] [--stream]\n");
+                        "       [--model DIR [--dict FILE]] [--second-model DIR|\"\"] [--third-model DIR|\"\"] [--stream]\n");
         return 2;
     }
     char path[4096], err[256];
@@ -508,6 +510,7 @@ int main(int argc, char **argv)
         cfg.fr_hmm_dir = o.model;
         cfg.fr_dict = o.dict;
         cfg.fr_second_hmm_dir = o.second;
+        cfg.fr_third_hmm_dir = o.third;
     }
     asr *a = asr_create(&cfg, err, sizeof err);
     double load_ms = now_ms() - t0;
@@ -531,6 +534,9 @@ int main(int argc, char **argv)
            asr_model_dir(a, lang));
     if (asr_second_model_dir(a, lang))
         printf("second opinion: %s (asked on %zu of %zu files)\n", asr_second_model_dir(a, lang), st->n_second,
+               st->n_files);
+    if (asr_third_model_dir(a, lang))
+        printf("third opinion: %s (asked on %zu of %zu files)\n", asr_third_model_dir(a, lang), st->n_third,
                st->n_files);
     print_table(st, o.baseline);
     print_conditions(st);

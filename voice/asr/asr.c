@@ -31,6 +31,7 @@ static const asr_calibration default_calibration = {
 #define ASR_CALIBRATION_FILE "qlq-confidence"
 #define ASR_SHIPPED_MODEL_DIR "voice/model-" /* + the language's tag: model-fr, model-en */
 #define ASR_FR_SECOND_MODEL_DIR "voice/model-fr-ptm"
+#define ASR_FR_THIRD_MODEL_DIR "voice/model-fr-cmu"
 
 enum { MAX_ARGS = 64 };
 
@@ -171,11 +172,11 @@ static int load_calibration(const char *model, asr_calibration *cal, char *err, 
     return 0;
 }
 
-/* The second opinion: the configured one ("": none), else, when the first model is the default
- * one, the CMU Sphinx French model adapted to French as the kiosk hears it, shipped in the assets. */
-static bool choose_second(const asr_config *cfg, asr_lang lang, const char *assets, char *out, size_t len)
+/* A further opinion (the second, or the third): the configured one ("": none), else, when the first
+ * model is the default one, the French model shipped in the assets under `shipped_dir`. */
+static bool choose_further(const asr_config *cfg, asr_lang lang, const char *assets, const char *own,
+                           const char *shipped_dir, char *out, size_t len)
 {
-    const char *own = lang == ASR_LANG_FR ? cfg->fr_second_hmm_dir : cfg->en_second_hmm_dir;
     const char *first = lang == ASR_LANG_FR ? cfg->fr_hmm_dir : cfg->en_hmm_dir;
     if (own) {
         snprintf(out, len, "%s", own);
@@ -183,10 +184,10 @@ static bool choose_second(const asr_config *cfg, asr_lang lang, const char *asse
     }
     bool default_first = !(first && *first) && !(cfg->hmm_dir && *cfg->hmm_dir);
     char shipped[ASR_PATH_MAX];
-    snprintf(shipped, sizeof shipped, "%s/" ASR_FR_SECOND_MODEL_DIR "/means", assets);
+    snprintf(shipped, sizeof shipped, "%s/%s/means", assets, shipped_dir);
     if (lang != ASR_LANG_FR || !default_first || !file_exists(shipped))
         return false;
-    snprintf(out, len, "%s/" ASR_FR_SECOND_MODEL_DIR, assets);
+    snprintf(out, len, "%s/%s", assets, shipped_dir);
     return true;
 }
 
@@ -237,7 +238,13 @@ static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, si
     choose_model(cfg, lang, assets, model, sizeof model);
     if (load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
-    if (choose_second(cfg, lang, assets, model, sizeof model) &&
+    const char *second = lang == ASR_LANG_FR ? cfg->fr_second_hmm_dir : cfg->en_second_hmm_dir;
+    const char *third = lang == ASR_LANG_FR ? cfg->fr_third_hmm_dir : NULL;
+    if (!choose_further(cfg, lang, assets, second, ASR_FR_SECOND_MODEL_DIR, model, sizeof model))
+        third = ""; /* the third opinion is asked only after the second */
+    else if (load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
+        return -1;
+    if (choose_further(cfg, lang, assets, third, ASR_FR_THIRD_MODEL_DIR, model, sizeof model) &&
         load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
     ld->ready = true;
@@ -295,4 +302,9 @@ const char *asr_model_dir(const asr *a, asr_lang lang)
 const char *asr_second_model_dir(const asr *a, asr_lang lang)
 {
     return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].n_models > 1 ? a->lang[lang].models[1].dir : NULL;
+}
+
+const char *asr_third_model_dir(const asr *a, asr_lang lang)
+{
+    return lang >= 0 && lang < ASR_LANG_COUNT && a->lang[lang].n_models > 2 ? a->lang[lang].models[2].dir : NULL;
 }

@@ -37,7 +37,7 @@ typedef struct {
     double w_snr; /* weight of the words' level over the background (0: not used) */
 } asr_calibration;
 
-enum { ASR_MAX_MODELS = 2 };
+enum { ASR_MAX_MODELS = 3 };
 
 /* One acoustic model and the decoder that holds it, with the language's lexicon in its phones,
  * the grammars and the phone loop. */
@@ -50,7 +50,8 @@ typedef struct {
 /* Each language has its own decoders. French: the US-English model adapted to French
  * (assets/voice/model-fr) decides alone when it is sure; when it is not, the CMU Sphinx French
  * model adapted the same way (assets/voice/model-fr-ptm) gives a second opinion: the two err on
- * different sounds, above all in noise (see asr_decode.c). */
+ * different sounds, above all in noise; when both remain unsure of a phrase, that CMU model as
+ * published (assets/voice/model-fr-cmu) is asked to agree (see asr_decode.c). */
 typedef struct {
     asr_model models[ASR_MAX_MODELS];
     int n_models;

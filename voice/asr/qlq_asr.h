@@ -11,7 +11,9 @@
  * (assets/voice/model-fr, made by tools/acoustic/adapt.sh); each language has its own decoder.
  * When that model is unsure, a second one gives its opinion: the CMU Sphinx French model, trained
  * on real French speech, adapted the same way (assets/voice/model-fr-ptm, with its lexicon in
- * French phones). Another model is used instead when configured (fr_hmm_dir; a lexicon in its
+ * French phones). When both are unsure of a phrase, the same CMU model as published, never adapted
+ * to synthetic speech (assets/voice/model-fr-cmu), is asked to agree. Another model is used instead
+ * when configured (fr_hmm_dir; a lexicon in its
  * phones as fr_dict or as qlq-fr.dict in the model directory).
  *
  * Before anything is decided, steady tones (mains hum) are notched out and the room's broadband noise
@@ -76,7 +78,8 @@ typedef struct {
                             * what the tone filters and the noise suppressor took out counts */
     int tones_removed;     /* steady tones notched out before listening (mains hum and its harmonics,
                             * a monitor's beep): 0 in a quiet room */
-    int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure */
+    int models;            /* acoustic models that decoded it: 1, or 2 when the first was unsure, 3 when
+                            * the first two were still unsure of a phrase (asr_decode.c) */
     double ms_per_phone;   /* how slowly the words were said: length of the phrase heard per phone */
     int phones;            /* phones of the phrase heard, in the pronunciation its path took */
     double tempo;          /* 1: decoded as said; > 1: said slowly, decoded that many times faster;
@@ -103,6 +106,10 @@ typedef struct {
                                     * unsure; NULL: <assets>/voice/model-fr-ptm when present and
                                     * the first model is the default one; "": none */
     const char *en_second_hmm_dir; /* the same for English; NULL or "": none */
+    const char *fr_third_hmm_dir;  /* French model asked to agree when the first two remain unsure (see
+                                    * third_opinion in asr_decode.c); NULL: <assets>/voice/model-fr-cmu when
+                                    * present, the first model is the default one and there is a second
+                                    * opinion; "": none */
     const char *fr_dict;      /* French lexicon in the model's phones; NULL: the model's own
                                * <model>/qlq-fr.dict when it has one, else <assets>/voice/fr.dict */
     const char *en_dict;      /* English lexicon; NULL: <model>/qlq-en.dict, else <assets>/voice/en.dict */
@@ -146,6 +153,8 @@ void asr_destroy(asr *a);
 const char *asr_model_dir(const asr *a, asr_lang lang);
 /* The model asked for a second opinion; NULL when there is none. */
 const char *asr_second_model_dir(const asr *a, asr_lang lang);
+/* The model asked to agree when the first two are unsure; NULL when there is none. */
+const char *asr_third_model_dir(const asr *a, asr_lang lang);
 
 /* Recognises one utterance held in memory (any length up to a minute; leading and trailing
  * silence or noise are trimmed by the endpointer first; a recording cut at its words, with no room

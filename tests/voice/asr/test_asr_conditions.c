@@ -83,7 +83,7 @@ static asr_result whisper(fixture *f, size_t i)
     assert_int_equal(recognize_file(f, name, asr_test_grammar(it->scale), &r), 0);
     /* eSpeak's whisper keeps a little voicing: a long vowel can be found voiced */
     if (r.whispered)
-        assert_true(r.models == 2 || (r.heard_kind == ASR_REJECT && r.transcript[0] != '\0')); /* or a decoy */
+        assert_true(r.models >= 2 || (r.heard_kind == ASR_REJECT && r.transcript[0] != '\0')); /* or a decoy */
     else
         print_message("whispered '%s': found voiced\n", it->text);
     return r;
@@ -171,7 +171,7 @@ void test_answers_in_white_noise(void **state)
         asr_result r = changed_file(f, it, "white");
         const char *got = asr_kind_name(r.kind, r.value);
         noisy += r.snr_db < 13.0;
-        if (r.heard_kind != ASR_REJECT && r.snr_db < 13.0 && r.phones <= 3 && r.models != 2)
+        if (r.heard_kind != ASR_REJECT && r.snr_db < 13.0 && r.phones <= 3 && r.models < 2)
             fail_msg("%s: '%s' (%d phones) heard in noise by one model", it->file, r.transcript, r.phones);
         right += strcmp(got, it->expected) == 0;
         if (strcmp(got, it->expected) != 0 && r.kind != ASR_REJECT) {

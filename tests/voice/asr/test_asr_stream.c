@@ -401,13 +401,18 @@ static void test_model_per_language(void **state)
     const char *english = asr_model_dir(a, ASR_LANG_EN);
     assert_string_equal(english + strlen(english) - strlen("voice/model-en"), "voice/model-en");
     assert_null(asr_second_model_dir(a, ASR_LANG_EN));
+    const char *third = asr_third_model_dir(a, ASR_LANG_FR);
+    assert_non_null(third);
+    assert_string_equal(third + strlen(third) - strlen("voice/model-fr-cmu"), "voice/model-fr-cmu");
+    assert_null(asr_third_model_dir(a, ASR_LANG_EN));
     asr_destroy(a);
 
-    /* no second opinion when asked for none */
+    /* no second opinion when asked for none, and then no third either */
     asr_config alone = {.assets_dir = assets, .fr_second_hmm_dir = ""};
     a = asr_create(&alone, err, sizeof err);
     assert_non_null(a);
     assert_null(asr_second_model_dir(a, ASR_LANG_FR));
+    assert_null(asr_third_model_dir(a, ASR_LANG_FR));
     asr_destroy(a);
 
     /* a second model whose lexicon lacks a word of the phrases: refused, the lexicon named */
