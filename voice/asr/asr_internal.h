@@ -95,12 +95,24 @@ int asr_rival_build(ps_decoder_t *ps, asr_lang lang, asr_grammar g, int meaning,
                     size_t name_len, char *err, size_t err_len);
 extern const char *const asr_phone_search; /* the free phone loop used as the competitor */
 
-/* asr_decode.c: decodes samples already trimmed to the speech (plus padding) and cleaned (tones
+/* asr_decide.c: decodes samples already trimmed to the speech (plus padding) and cleaned (tones
  * notched out, noise suppressed); as_heard is the same span before the noise was suppressed, which
  * voicing and echo are measured on (the suppressor takes an echo's tail for noise);
  * removed_power is the mean square of what was taken out (0 when nothing). */
 int asr_decode_segment(asr *a, asr_lang lang, asr_grammar g, const int16_t *samples, const int16_t *as_heard,
                        size_t count, double removed_power, asr_result *out, char *err, size_t err_len);
+
+/* asr_decode.c: what one model hears in the dithered samples d: heard_*, the evidence and the
+ * confidence (0 when it heard nothing); the rival pass is skipped when the answer is sure_at without
+ * it (ASR_ALWAYS_MEASURE_RIVAL: never). 0, or -1 when the decoder failed. */
+int asr_model_hears(const asr_lang_data *ld, const asr_model *m, asr_lang lang, asr_grammar g, const int16_t *d,
+                    size_t count, double removed_power, double sure_at, asr_result *out);
+/* An answer of the phrase file's "agree" lines: taken only when both models hear it. */
+bool asr_both_must_hear(const asr_lang_data *ld, asr_grammar g, asr_kind kind, int value);
+/* Whether the span holds 60 ms of sound periodic at a voice pitch (not whispered, not noise). */
+bool asr_has_voicing(const int16_t *s, size_t n);
+/* A copy with a little deterministic noise (see asr_decode.c); NULL when out of memory. */
+int16_t *asr_dithered(const int16_t *samples, size_t count);
 /* The mean square of one 10 ms frame (ASR_RATE / 100 samples), in squared sample units. */
 double asr_frame_power(const int16_t *frame);
 
