@@ -240,11 +240,11 @@ static int load_lang(asr *a, const asr_config *cfg, asr_lang lang, char *err, si
         return -1;
     const char *second = lang == ASR_LANG_FR ? cfg->fr_second_hmm_dir : cfg->en_second_hmm_dir;
     const char *third = lang == ASR_LANG_FR ? cfg->fr_third_hmm_dir : NULL;
-    if (!choose_further(cfg, lang, assets, second, ASR_FR_SECOND_MODEL_DIR, model, sizeof model))
-        third = ""; /* the third opinion is asked only after the second */
-    else if (load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
+    bool has_second = choose_further(cfg, lang, assets, second, ASR_FR_SECOND_MODEL_DIR, model, sizeof model);
+    if (has_second && load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
-    if (choose_further(cfg, lang, assets, third, ASR_FR_THIRD_MODEL_DIR, model, sizeof model) &&
+    /* the third opinion is asked only after the second */
+    if (has_second && choose_further(cfg, lang, assets, third, ASR_FR_THIRD_MODEL_DIR, model, sizeof model) &&
         load_model(cfg, lang, assets, model, ld, err, err_len) != 0)
         return -1;
     ld->ready = true;

@@ -36,9 +36,16 @@ int asr_test_sh(const char *fmt, ...)
 int asr_test_say(const char *dir, const char *name, const char *voice, int speed, const char *text,
                  const char *effects)
 {
-    return asr_test_sh("espeak-ng -v '%s' -s %d -w '%s/%s.raw.wav' \"%s\" && "
+    return asr_test_say_pitched(dir, name, voice, speed, 50, 100, text, effects); /* espeak-ng's defaults */
+}
+
+int asr_test_say_pitched(const char *dir, const char *name, const char *voice, int speed, int pitch, int amplitude,
+                         const char *text, const char *effects)
+{
+    return asr_test_sh("espeak-ng -v '%s' -s %d -p %d -a %d -w '%s/%s.raw.wav' \"%s\" && "
                        "sox -R -V1 '%s/%s.raw.wav' -r 16000 -c 1 -b 16 '%s/%s.wav' %s && rm -f '%s/%s.raw.wav'",
-                       voice, speed, dir, name, text, dir, name, dir, name, effects ? effects : "", dir, name);
+                       voice, speed, pitch, amplitude, dir, name, text, dir, name, dir, name, effects ? effects : "",
+                       dir, name);
 }
 
 int asr_test_load(const char *path, audio_pcm *pcm)

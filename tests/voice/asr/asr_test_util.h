@@ -17,6 +17,10 @@ int asr_test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (NULL: none), e.g. "pad 1.5 1.5". */
 int asr_test_say(const char *dir, const char *name, const char *voice, int speed, const char *text,
                  const char *effects);
+/* The same at an eSpeak pitch (0-99, default 50) and amplitude (default 100), as the benchmark's corpus
+ * draws them (tools/corpus/make-corpus.sh). */
+int asr_test_say_pitched(const char *dir, const char *name, const char *voice, int speed, int pitch, int amplitude,
+                         const char *text, const char *effects);
 /* Reads a WAV file at 16 kHz (resampled when needed). */
 int asr_test_load(const char *path, audio_pcm *pcm);
 /* The recogniser on the source tree's assets ($QLQ_ASSETS_DIR). */

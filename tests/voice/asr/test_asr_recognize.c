@@ -274,6 +274,17 @@ static void test_second_opinion(void **state)
     assert_true(asked > 0 && asked * 2 < (int)f->n);
 }
 
+/* The shipped recogniser without its third opinion, to compare with. */
+static asr *without_third_opinion(void)
+{
+    char err[512];
+    asr_config two = {.assets_dir = getenv("QLQ_ASSETS_DIR"), .fr_third_hmm_dir = ""};
+    asr *a = asr_create(&two, err, sizeof err);
+    if (!a)
+        fail_msg("asr_create: %s", err);
+    return a;
+}
+
 /* The third opinion (the CMU Sphinx French model as published) only ever makes a phrase the first two
  * were unsure of one the kiosk reads back for a "oui": against the same recogniser without it, a file
  * it was asked about has the same phrase heard, at a confidence from 0.3 to under the threshold, and
@@ -282,13 +293,10 @@ static void test_second_opinion(void **state)
 static void test_third_opinion(void **state)
 {
     fixture *f = *state;
-    char err[512];
     const char *third = asr_third_model_dir(f->a, ASR_LANG_FR);
     assert_non_null(third);
     assert_string_equal(third + strlen(third) - strlen("voice/model-fr-cmu"), "voice/model-fr-cmu");
-    asr_config two = {.assets_dir = getenv("QLQ_ASSETS_DIR"), .fr_third_hmm_dir = ""};
-    asr *without = asr_create(&two, err, sizeof err);
-    assert_non_null(without);
+    asr *without = without_third_opinion();
     assert_null(asr_third_model_dir(without, ASR_LANG_FR));
     asr *with = f->a;
     f->a = without;
@@ -343,30 +351,28 @@ static void test_third_opinion_wins_back(void **state)
         const char *text, *scale, *expected;
     } said[] = {
         {"fr-ch+zac", 110, 50, 50, "quatre", "4", "4"},
-        {"fr-ch+zac", 110, 70, 80, "un tout petit peu", "4", "2"},
+        {"fr-ch+zac", 110, 70, 50, "un tout petit peu", "4", "2"},
         {"fr+travis", 240, 50, 80, "aucune idée", "7", "dontknow"},
-        {"fr+travis", 240, 50, 50, "oui", "4", "yes"},
+        {"fr+travis", 240, 35, 50, "aucune idée", "4", "dontknow"},
         {"fr+Marco", 110, 35, 50, "répétez", "7", "repeat"},
-        {"fr+Marco", 110, 70, 110, "répétez", "7", "repeat"},
+        {"fr+Marco", 110, 50, 50, "répétez", "7", "repeat"},
         {"fr+Marco", 240, 50, 110, "deux", "4", "2"},
-        {"fr-ch+zac", 110, 50, 50, "c'est ça", "yesno", "yes"},
+        {"fr+travis", 110, 50, 80, "répéter", "4", "repeat"},
     };
     enum { SAID = sizeof said / sizeof said[0] };
     fixture *f = *state;
-    char err[512], name[64];
-    asr_config two = {.assets_dir = getenv("QLQ_ASSETS_DIR"), .fr_third_hmm_dir = ""};
-    asr *without = asr_create(&two, err, sizeof err);
-    assert_non_null(without);
+    char name[64];
+    asr *without = without_third_opinion();
     asr *with = f->a;
     int won = 0;
     for (int i = 0; i < SAID; i++) {
-        snprintf(name, sizeof name, "third_%d.wav", i);
-        assert_int_equal(asr_test_sh("cd '%s' && espeak-ng -v '%s' -s %d -p %d -a %d -w raw_%s \"%s\" && "
-                                     "sox raw_%s -r 16000 -c 1 -b 16 core_%s silence 1 0.01 0.5%% reverse silence 1 "
-                                     "0.01 0.5%% reverse && sox core_%s %s pad 0.5 0.5",
-                                     f->dir, said[i].voice, said[i].speed, said[i].pitch, said[i].amplitude, name,
-                                     said[i].text, name, name, name, name),
+        /* trimmed to the words and padded, as make-corpus.sh does */
+        snprintf(name, sizeof name, "third_%d", i);
+        assert_int_equal(asr_test_say_pitched(f->dir, name, said[i].voice, said[i].speed, said[i].pitch,
+                                              said[i].amplitude, said[i].text,
+                                              "silence 1 0.01 0.5% reverse silence 1 0.01 0.5% reverse pad 0.5 0.5"),
                          0);
+        strcat(name, ".wav");
         asr_grammar g = asr_test_grammar(said[i].scale);
         asr_result r3, r2;
         assert_int_equal(recognize_file(f, name, g, &r3), 0);
