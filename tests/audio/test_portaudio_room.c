@@ -474,12 +474,12 @@ static void test_no_library_noise_on_stderr(void **state)
     print_message("stderr while looking for a card and listing devices: %d lines, all the kiosk's\n", lines);
 }
 
-/* Where, in samples, the microphone's echo of `played` best matches it after `from` (0..max_lag). */
-static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size_t len, int max_lag)
+/* Where, in samples, the microphone's echo of `played` best matches it after `from` (lo..hi). */
+static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size_t len, int lo, int hi)
 {
     int best = -1;
     double best_sum = 0.0;
-    for (int lag = 0; lag <= max_lag; lag++) {
+    for (int lag = lo < 0 ? 0 : lo; lag <= hi; lag++) {
         double sum = 0.0;
         for (size_t i = from; i < from + len; i++)
             sum += (double)played[i] * mic[i + (size_t)lag];
@@ -489,17 +489,64 @@ static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size
     return best;
 }
 
-/* The kiosk's voice played into the room the microphone hears (PULSE_SINK: the ALSA plugin's streams
- * go there), three sentences one after the other as the kiosk reads an item, then a fourth cut short
- * as when the patient answers over it. capture_read_echo must give with each sample heard what the
- * speaker sounded then, through PortAudio's real clocks and PulseAudio's real latencies: the echo a
- * few milliseconds after its reference, by the same number of samples in every sentence (each stream
- * start placed anew had moved it by 16-28 samples, and the canceller then let the echo through for
- * seconds and took it for a voice). */
-static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
+static double echo_correlation(const int16_t *mic, const int16_t *played, size_t from, size_t len, int lag,
+                               double *played_power)
+{
+    double sum = 0.0, pp = 0.0, mm = 0.0;
+    for (size_t i = from; i < from + len; i++) {
+        sum += (double)played[i] * mic[i + (size_t)lag];
+        pp += (double)played[i] * played[i];
+        mm += (double)mic[i + (size_t)lag] * mic[i + (size_t)lag];
+    }
+    *played_power = pp / (double)len;
+    return pp > 0.0 && mm > 0.0 ? sum / sqrt(pp * mm) : 0.0;
+}
+
+/* The room's own echo path held still while one clip played: in every 150 ms of loud speech, the
+ * echo within 0.25 samples of where it was in the others (a parabola through the correlation's peak;
+ * 0.02-0.05 apart in runs on an idle machine), and still like the speaker at 0.9 or more. A sound
+ * server short of processor time moves it (measured under load: by 125 samples at once, or wandering
+ * 0.8 of a sample while the reference stayed put), and the canceller then has the room to learn
+ * again; the kiosk's time line cannot see that, so such a run measures the sound server, not the
+ * kiosk. */
+static bool room_held_still(const int16_t *mic, const int16_t *played, size_t from, size_t to, int lag,
+                            double *moved)
+{
+    enum { WINDOW = AUDIO_RATE * 3 / 20, STEP = AUDIO_RATE / 10 };
+    double lowest = INFINITY, highest = -INFINITY;
+    *moved = 0.0;
+    for (size_t at = from; at + WINDOW <= to; at += STEP) {
+        double power, corr[3];
+        int best = echo_lag(mic, played, at, WINDOW, lag - 3, lag + 3);
+        for (int k = -1; k <= 1; k++)
+            corr[k + 1] = echo_correlation(mic, played, at, WINDOW, best + k, &power);
+        if (power < 4e5) /* under -34 dBFS: between words */
+            continue;
+        if (corr[1] < 0.9) {
+            *moved = INFINITY;
+            return false;
+        }
+        double curve = corr[0] - 2.0 * corr[1] + corr[2];
+        double fine = best + (curve < 0.0 ? 0.5 * (corr[0] - corr[2]) / curve : 0.0);
+        lowest = fmin(lowest, fine);
+        highest = fmax(highest, fine);
+        *moved = highest - lowest;
+    }
+    return *moved <= 0.25;
+}
+
+typedef struct {
+    size_t total, sounding, sounded_on_ms;
+    int lags[3], voices;
+    double reduced, reduced_with_cut, moved;
+    bool room_still;
+} echo_run;
+
+/* One run: three sentences read whole, a fourth cut after 600 ms, the microphone's frames through
+ * the canceller as the kiosk does. */
+static echo_run run_echo(fixture *f)
 {
     enum { KEPT = AUDIO_RATE * 20, WINDOW = AUDIO_RATE / 4, MAX_LAG = AUDIO_RATE / 10 };
-    fixture *f = *state;
     setenv("PULSE_SINK", "room", 1);
     char err[256];
     audio_device *d = audio_open_portaudio(&(audio_portaudio_config){0}, err, sizeof err);
@@ -510,16 +557,16 @@ static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
     assert_int_equal(d->ops->capture_start(d), AUDIO_OK);
     static int16_t mic[KEPT], played[KEPT], out[1600 + 160];
     assert_int_equal(d->ops->capture_read_echo(d, mic, played, 0, 0), 0); /* the reference is wanted */
-    size_t total = 0, starts[4] = {0}, sounding = 0;
-    double start = now_ms(), stopped_at = 0.0, reduced = 0.0;
-    size_t stop_index = 0;
-    int plays = 0, voices = 0;
+    echo_run r = {0};
+    size_t starts[4] = {0}, stop_index = 0;
+    double start = now_ms(), stopped_at = 0.0;
+    int plays = 0;
     while (plays < 4 || stopped_at == 0.0 || now_ms() - start < 500.0) {
         if (plays < 4 && !d->ops->playing(d)) {
             if (plays == 3) /* over the three sentences read whole */
-                reduced = audio_echo_reduction_db(e);
+                r.reduced = audio_echo_reduction_db(e);
             assert_int_equal(d->ops->play(d, f->speech.samples, f->speech.count, AUDIO_RATE), AUDIO_OK);
-            starts[plays++] = total;
+            starts[plays++] = r.total;
             start = now_ms();
         }
         if (plays == 4 && stopped_at == 0.0 && now_ms() - start > 600.0) {
@@ -527,38 +574,72 @@ static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
             assert_false(d->ops->playing(d));
             stopped_at = now_ms();
             start = stopped_at;
-            stop_index = total;
+            stop_index = r.total;
         }
         assert_true(now_ms() - start < MAX_SECONDS * 1000.0);
-        assert_true(total + 1600 <= KEPT);
-        size_t n = d->ops->capture_read_echo(d, mic + total, played + total, 1600, 20);
-        for (size_t i = total; i < total + n; i++)
-            sounding += played[i] != 0;
-        audio_echo_process(e, mic + total, played + total, n, out);
-        voices += audio_echo_voice(e, NULL) == AUDIO_ECHO_VOICE;
-        total += n;
+        assert_true(r.total + 1600 <= KEPT);
+        size_t n = d->ops->capture_read_echo(d, mic + r.total, played + r.total, 1600, 20);
+        for (size_t i = r.total; i < r.total + n; i++)
+            r.sounding += played[i] != 0;
+        audio_echo_process(e, mic + r.total, played + r.total, n, out);
+        r.voices += audio_echo_voice(e, NULL) == AUDIO_ECHO_VOICE;
+        r.total += n;
     }
     d->ops->capture_stop(d);
-    int lags[3];
     for (int k = 0; k < 3; k++)
-        lags[k] = echo_lag(mic, played, starts[k] + f->speech.count / 2, WINDOW, MAX_LAG);
-    size_t sounded_on = 0; /* how long the room still heard the speaker after the stop, in 10 ms frames */
-    for (size_t i = stop_index; i + 160 <= total; i += 160)
+        r.lags[k] = echo_lag(mic, played, starts[k] + f->speech.count / 2, WINDOW, 0, MAX_LAG);
+    r.room_still = true;
+    for (int k = 0; k < 4 && r.room_still; k++) {
+        size_t to = k < 3 ? starts[k] + f->speech.count : stop_index;
+        double moved;
+        r.room_still = room_held_still(mic, played, starts[k], to, r.lags[k < 3 ? k : 2], &moved);
+        r.moved = fmax(r.moved, moved);
+    }
+    for (size_t i = stop_index; i + 160 <= r.total; i += 160) /* how long the room still heard the speaker */
         if (audio_measure(mic + i, 160).rms_dbfs > -60.0)
-            sounded_on = (i - stop_index) / 160 + 1;
-    print_message("%zu samples heard, %zu with the speaker sounding; the echo %d, %d, %d samples after its "
-                  "reference; brought down %.1f dB (%.1f dB with the cut one); the speaker heard %zu ms after it was stopped\n",
-                  total, sounding, lags[0], lags[1], lags[2], reduced, audio_echo_reduction_db(e), sounded_on * 10);
+            r.sounded_on_ms = (i - stop_index) / 160 * 10 + 10;
+    r.reduced_with_cut = audio_echo_reduction_db(e);
     audio_echo_destroy(e);
     d->ops->destroy(d);
-    assert_true(sounding > f->speech.count * 2);
-    for (int k = 0; k < 3; k++) {
-        assert_true(lags[k] > 0 && lags[k] < MAX_LAG);
-        assert_true(abs(lags[k] - lags[0]) <= 1);
+    return r;
+}
+
+/* The kiosk's voice played into the room the microphone hears (PULSE_SINK: the ALSA plugin's streams
+ * go there), three sentences one after the other as the kiosk reads an item, then a fourth cut short
+ * as when the patient answers over it. capture_read_echo must give with each sample heard what the
+ * speaker sounded then, through PortAudio's real clocks and PulseAudio's real latencies: the echo a
+ * few milliseconds after its reference, by the same number of samples in every sentence (each stream
+ * start placed anew had moved it by 16-28 samples, and the canceller then let the echo through for
+ * seconds and took it for a voice). A run in which the sound server itself moved the echo in the
+ * middle of a sentence (room_held_still) is measured again, at most twice. */
+static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
+{
+    enum { ATTEMPTS = 3, MAX_LAG = AUDIO_RATE / 10 };
+    fixture *f = *state;
+    echo_run r;
+    for (int attempt = 1;; attempt++) {
+        r = run_echo(f);
+        print_message("%zu samples heard, %zu with the speaker sounding; the echo %d, %d, %d samples after its "
+                      "reference, moving up to %.2f within a sentence; brought down %.1f dB (%.1f dB with the "
+                      "cut one); %d reads taken for a voice; the speaker heard %zu ms after it was stopped\n",
+                      r.total, r.sounding, r.lags[0], r.lags[1], r.lags[2], r.moved, r.reduced,
+                      r.reduced_with_cut, r.voices, r.sounded_on_ms);
+        if (r.room_still)
+            break;
+        if (attempt == ATTEMPTS)
+            fail_msg("the sound server moved the echo in the middle of a sentence in %d runs out of %d", ATTEMPTS,
+                     ATTEMPTS);
+        print_message("the sound server moved the echo in the middle of a sentence (short of processor time): "
+                      "measuring again\n");
     }
-    assert_int_equal(voices, 0);
-    assert_true(reduced > 15.0);
-    assert_true(sounded_on * 10 < 150); /* the cut clip does not play on: silence from the next buffer */
+    assert_true(r.sounding > f->speech.count * 2);
+    for (int k = 0; k < 3; k++) {
+        assert_true(r.lags[k] > 0 && r.lags[k] < MAX_LAG);
+        assert_true(abs(r.lags[k] - r.lags[0]) <= 1);
+    }
+    assert_int_equal(r.voices, 0);
+    assert_true(r.reduced > 15.0);
+    assert_true(r.sounded_on_ms < 150); /* the cut clip does not play on: silence from the next buffer */
 }
 
 int main(void)
