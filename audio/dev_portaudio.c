@@ -61,6 +61,7 @@ typedef struct {
     bool echo_mode;
     bool in_running;           /* the input stream is started */
     atomic_bool out_continuous; /* the output stream is started and runs on through pa_echo */
+    unsigned placed_logged;     /* pa_echo_placed_again when last told in the log */
 } pa_dev;
 
 static void reopen(pa_dev *p);
@@ -76,10 +77,11 @@ static double callback_time(PaStream *s, double said)
 static int capture_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
                       PaStreamCallbackFlags flags, void *user)
 {
-    (void)output, (void)flags;
+    (void)output;
     pa_dev *p = user;
     const int16_t *in = input;
-    if (!in || !pa_echo_input(p->echo, frames, callback_time(p->in, ti ? ti->inputBufferAdcTime : 0.0)))
+    bool overflowed = flags & paInputOverflow;
+    if (!in || !pa_echo_input(p->echo, frames, callback_time(p->in, ti ? ti->inputBufferAdcTime : 0.0), overflowed))
         return paContinue;
     size_t lost = 0;
     if (p->in_channels == 1) {
@@ -105,11 +107,12 @@ static int capture_cb(const void *input, void *output, unsigned long frames, con
 static int play_cb(const void *input, void *output, unsigned long frames, const PaStreamCallbackTimeInfo *ti,
                    PaStreamCallbackFlags flags, void *user)
 {
-    (void)input, (void)flags;
+    (void)input;
     pa_dev *p = user;
     int16_t *out = output;
     if (atomic_load_explicit(&p->out_continuous, memory_order_acquire)) {
-        pa_echo_output(p->echo, out, frames, callback_time(p->out, ti ? ti->outputBufferDacTime : 0.0));
+        pa_echo_output(p->echo, out, frames, callback_time(p->out, ti ? ti->outputBufferDacTime : 0.0),
+                       flags & paOutputUnderflow);
         return paContinue;
     }
     size_t pos = atomic_load_explicit(&p->play_pos, memory_order_relaxed);
@@ -248,6 +251,11 @@ static void pa_capture_stop(audio_device *d)
     unsigned long lost = atomic_load(&p->overruns);
     if (lost)
         audio_log("PortAudio: capture lost samples in %lu callbacks (reader too slow)", lost);
+    unsigned placed = pa_echo_placed_again(p->echo);
+    if (placed != p->placed_logged)
+        audio_log("PortAudio: the sound card skipped %u times (underrun or overflow): its echo time line placed again",
+                  placed - p->placed_logged);
+    p->placed_logged = placed;
 }
 
 static bool pa_capture_at_end(audio_device *d)
@@ -524,6 +532,7 @@ static bool start_and_open(pa_dev *p, bool *changed)
     pa_echo_destroy(p->echo); /* no stream runs: the time line starts afresh at the rates just opened */
     p->echo = pa_echo_create(p->in_rate > 0 ? p->in_rate : AUDIO_RATE, p->out_rate > 0 ? p->out_rate : AUDIO_RATE,
                              p->out_channels > 0 ? p->out_channels : 1);
+    p->placed_logged = 0;
     if (!p->echo)
         return false;
     if (p->in) { /* sized for this device's rate; the stream is not started, so nothing writes to it */

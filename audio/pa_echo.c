@@ -8,6 +8,7 @@
 #include "pa_echo.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,20 @@ typedef struct {
     size_t reference_count;
     unsigned seq;       /* 1, 2, ... in the order played; 0: an empty slot */
 } clip;
+
+/* Where a stream sits on the common clock: frame f at origin + f / rate, except before its last gap
+ * (frames before gap_frame at before + f / rate). Written by its callback, read by the reader under a
+ * sequence count (odd while written), so that the callback never waits. */
+typedef struct {
+    atomic_uint seq;
+    _Atomic double origin, before;
+    atomic_ullong gap_frame;
+} placement;
+
+typedef struct {
+    double origin, before;
+    unsigned long long gap_frame;
+} placement_seen;
 
 struct pa_echo {
     int in_rate, out_rate, out_channels;
@@ -40,14 +55,15 @@ struct pa_echo {
     atomic_ullong start_frame[CLIPS], end_frame[CLIPS]; /* in output frames, NOT_YET until known */
     atomic_ullong out_frames;
     atomic_bool out_placed;
-    double out_time; /* stream time at which output frame 0 sounded (set once, before out_placed) */
+    placement out_time; /* when each output frame sounds (placed before out_placed) */
 
     /* the microphone: the callback's own */
     unsigned long long captured;
     unsigned callback_epoch;
     /* the microphone: what the callback tells */
     atomic_bool in_placed;
-    double in_time; /* stream time at which raw frame 0 was captured (set once, before in_placed) */
+    placement in_time; /* when each raw input frame was captured (placed before in_placed) */
+    atomic_uint placed_again; /* times either stream was placed again after its device's gap */
     atomic_uint started_epoch;
     unsigned long long deliver_start; /* the raw frame the ring's content begins with (before started_epoch) */
     /* the microphone: the reader's */
@@ -109,12 +125,68 @@ static void finish_current(pa_echo *e, unsigned long long frame, double dac)
     e->current = NULL;
 }
 
-void pa_echo_output(pa_echo *e, int16_t *out, unsigned long frames, double dac_time)
+static void place(placement *p, double origin, double before, unsigned long long gap_frame)
+{
+    unsigned seq = atomic_load_explicit(&p->seq, memory_order_relaxed);
+    atomic_store_explicit(&p->seq, seq + 1, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&p->origin, origin, memory_order_relaxed);
+    atomic_store_explicit(&p->before, before, memory_order_relaxed);
+    atomic_store_explicit(&p->gap_frame, gap_frame, memory_order_relaxed);
+    atomic_store_explicit(&p->seq, seq + 2, memory_order_release);
+}
+
+static placement_seen placement_read(const placement *p)
+{
+    for (;;) {
+        unsigned seq = atomic_load_explicit(&p->seq, memory_order_acquire);
+        placement_seen seen = {atomic_load_explicit(&p->origin, memory_order_relaxed),
+                               atomic_load_explicit(&p->before, memory_order_relaxed),
+                               atomic_load_explicit(&p->gap_frame, memory_order_relaxed)};
+        atomic_thread_fence(memory_order_acquire);
+        if (!(seq & 1) && atomic_load_explicit(&p->seq, memory_order_relaxed) == seq)
+            return seen;
+    }
+}
+
+/* The time of frame `frame` of a stream (for the output, when it sounds; for the input, when it was
+ * captured). */
+static double frame_time(const placement_seen *p, double frame, int rate)
+{
+    return (frame < (double)p->gap_frame ? p->before : p->origin) + frame / rate;
+}
+
+/* The output frame sounding at time t: -1 in the silence the card played of its own in its last gap. */
+static double frame_sounding(const placement_seen *p, double t, int rate)
+{
+    double frame = (t - p->before) * rate;
+    if (frame < (double)p->gap_frame)
+        return frame;
+    frame = (t - p->origin) * rate;
+    return frame >= (double)p->gap_frame - 0.5 ? frame : -1.0; /* within half a frame of the gap's end: its frame */
+}
+
+/* After a gap in the device: when the callback's time for frame `frames` is further from the count
+ * than its jitter, the frames from there on are placed from that time; those before stay where they
+ * were. Only the callback's own thread writes. */
+static void place_again(pa_echo *e, placement *p, double time, unsigned long long frames, int rate)
+{
+    double origin = atomic_load_explicit(&p->origin, memory_order_relaxed);
+    double gap = time - (origin + (double)frames / rate);
+    if (fabs(gap) * 1000.0 < PA_ECHO_JITTER_MS)
+        return;
+    place(p, time - (double)frames / rate, origin, frames);
+    atomic_fetch_add_explicit(&e->placed_again, 1, memory_order_relaxed);
+}
+
+void pa_echo_output(pa_echo *e, int16_t *out, unsigned long frames, double dac_time, bool ran_dry)
 {
     unsigned long long at = atomic_load_explicit(&e->out_frames, memory_order_relaxed);
     if (!atomic_load_explicit(&e->out_placed, memory_order_relaxed)) {
-        e->out_time = dac_time;
+        place(&e->out_time, dac_time, dac_time, 0);
         atomic_store_explicit(&e->out_placed, true, memory_order_release);
+    } else if (ran_dry) {
+        place_again(e, &e->out_time, dac_time, at, e->out_rate);
     }
     if (atomic_exchange_explicit(&e->stop, false, memory_order_acq_rel) && e->current)
         finish_current(e, at, dac_time);
@@ -201,11 +273,14 @@ void pa_echo_input_restart(pa_echo *e)
     atomic_store(&e->deliver_epoch, 0);
 }
 
-bool pa_echo_input(pa_echo *e, unsigned long frames, double adc_time)
+bool pa_echo_input(pa_echo *e, unsigned long frames, double adc_time, bool overflowed)
 {
     if (!atomic_load_explicit(&e->in_placed, memory_order_relaxed)) {
-        e->in_time = adc_time - (double)e->captured / e->in_rate;
+        double origin = adc_time - (double)e->captured / e->in_rate;
+        place(&e->in_time, origin, origin, 0);
         atomic_store_explicit(&e->in_placed, true, memory_order_release);
+    } else if (overflowed) {
+        place_again(e, &e->in_time, adc_time, e->captured, e->in_rate);
     }
     unsigned epoch = atomic_load_explicit(&e->deliver_epoch, memory_order_acquire);
     if (epoch != 0 && epoch != e->callback_epoch) {
@@ -264,8 +339,15 @@ void pa_echo_reference(const pa_echo *e, int16_t *played, size_t n, size_t uncon
         return;
     double last = (double)e->deliver_start + (double)e->popped - (double)unconverted;
     double first = last - (double)n * e->in_rate / AUDIO_RATE;
-    double t0 = e->in_time + first / e->in_rate + early_ms / 1000.0;
-    double frame0 = (t0 - e->out_time) * e->out_rate, step = (double)e->out_rate / AUDIO_RATE;
-    for (size_t k = 0; k < n; k++)
-        played[k] = played_at(e, frame0 + (double)k * step);
+    placement_seen in = placement_read(&e->in_time), out = placement_read(&e->out_time);
+    double step = (double)e->in_rate / AUDIO_RATE;
+    for (size_t k = 0; k < n; k++) {
+        double t = frame_time(&in, first + (double)k * step, e->in_rate) + early_ms / 1000.0;
+        played[k] = played_at(e, frame_sounding(&out, t, e->out_rate));
+    }
+}
+
+unsigned pa_echo_placed_again(const pa_echo *e)
+{
+    return atomic_load_explicit(&e->placed_again, memory_order_relaxed);
 }
