@@ -101,37 +101,34 @@ static card *run_card(scenario what)
     return &c;
 }
 
+/* Every sample read comes with what the speaker sounded then: `read` of them, the stream placed
+ * again `placed` times. */
+static void expect_reference_right(scenario what, const char *name, int read, unsigned placed)
+{
+    card *c = run_card(what);
+    print_message("%s: %d samples checked, %d wrong\n", name, c->checked, c->wrong);
+    assert_int_equal(c->wrong, 0);
+    assert_int_equal(c->checked, read);
+    assert_int_equal(pa_echo_placed_again(c->e), placed);
+    pa_echo_destroy(c->e);
+}
+
 static void test_steady_card(void **state)
 {
     (void)state;
-    card *c = run_card(NO_GAP);
-    print_message("no gap: %d samples checked, %d wrong\n", c->checked, c->wrong);
-    assert_int_equal(c->wrong, 0);
-    assert_int_equal(c->checked, STEPS * PERIOD);
-    assert_int_equal(pa_echo_placed_again(c->e), 0);
-    pa_echo_destroy(c->e);
+    expect_reference_right(NO_GAP, "no gap", STEPS * PERIOD, 0);
 }
 
 static void test_speaker_ran_dry(void **state)
 {
     (void)state;
-    card *c = run_card(SPEAKER_RAN_DRY);
-    print_message("speaker ran dry for 30 ms: %d samples checked, %d wrong\n", c->checked, c->wrong);
-    assert_int_equal(c->wrong, 0);
-    assert_int_equal(c->checked, STEPS * PERIOD);
-    assert_int_equal(pa_echo_placed_again(c->e), 1);
-    pa_echo_destroy(c->e);
+    expect_reference_right(SPEAKER_RAN_DRY, "speaker ran dry for 30 ms", STEPS * PERIOD, 1);
 }
 
 static void test_microphone_lost_frames(void **state)
 {
     (void)state;
-    card *c = run_card(MICROPHONE_LOST_FRAMES);
-    print_message("microphone lost 30 ms: %d samples checked, %d wrong\n", c->checked, c->wrong);
-    assert_int_equal(c->wrong, 0);
-    assert_int_equal(c->checked, (STEPS - 3) * PERIOD);
-    assert_int_equal(pa_echo_placed_again(c->e), 1);
-    pa_echo_destroy(c->e);
+    expect_reference_right(MICROPHONE_LOST_FRAMES, "microphone lost 30 ms", (STEPS - 3) * PERIOD, 1);
 }
 
 /* A flagged callback whose time moved less than a callback's own jitter does not move the stream:
