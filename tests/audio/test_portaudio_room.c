@@ -480,9 +480,7 @@ static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size
     int best = -1;
     double best_sum = 0.0;
     for (int lag = lo < 0 ? 0 : lo; lag <= hi; lag++) {
-        double sum = 0.0;
-        for (size_t i = from; i < from + len; i++)
-            sum += (double)played[i] * mic[i + (size_t)lag];
+        double sum = dot(played + from, mic + from + lag, len);
         if (best < 0 || sum > best_sum)
             best = lag, best_sum = sum;
     }
@@ -492,12 +490,8 @@ static int echo_lag(const int16_t *mic, const int16_t *played, size_t from, size
 static double echo_correlation(const int16_t *mic, const int16_t *played, size_t from, size_t len, int lag,
                                double *played_power)
 {
-    double sum = 0.0, pp = 0.0, mm = 0.0;
-    for (size_t i = from; i < from + len; i++) {
-        sum += (double)played[i] * mic[i + (size_t)lag];
-        pp += (double)played[i] * played[i];
-        mm += (double)mic[i + (size_t)lag] * mic[i + (size_t)lag];
-    }
+    double sum = dot(played + from, mic + from + lag, len), pp = dot(played + from, played + from, len),
+           mm = dot(mic + from + lag, mic + from + lag, len);
     *played_power = pp / (double)len;
     return pp > 0.0 && mm > 0.0 ? sum / sqrt(pp * mm) : 0.0;
 }
