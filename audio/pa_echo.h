@@ -71,7 +71,8 @@ void pa_echo_deliver_stop(pa_echo *e);
 void pa_echo_popped(pa_echo *e, size_t frames);
 /* For the `n` samples at AUDIO_RATE just read, whose last came from the raw frame before the
  * `unconverted` frames still held by the reader: what the speaker sounded `early_ms` after each was
- * captured (0 in silence, or while the streams cannot yet be placed). */
+ * captured (0 in silence, or while the streams cannot yet be placed), read between the clip's samples
+ * where that time falls between them. */
 void pa_echo_reference(const pa_echo *e, int16_t *played, size_t n, size_t unconverted, double early_ms);
 /* How many times a stream was placed again after a gap in its device, since create. */
 unsigned pa_echo_placed_again(const pa_echo *e);

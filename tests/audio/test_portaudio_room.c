@@ -498,17 +498,19 @@ static double echo_correlation(const int16_t *mic, const int16_t *played, size_t
 
 /* The room's own echo path held still while one clip played: in every 150 ms of loud speech, the
  * echo within 0.25 samples of where it was in the others (a parabola through the correlation's peak;
- * 0.02-0.05 apart in runs on an idle machine), and still like the speaker at 0.9 or more. A sound
+ * 0.01-0.04 apart in runs on an idle machine), and still like the speaker at 0.9 or more. A sound
  * server short of processor time moves it (measured under load: by 125 samples at once, or wandering
  * 0.8 of a sample while the reference stayed put), and the canceller then has the room to learn
  * again; the kiosk's time line cannot see that, so such a run measures the sound server, not the
- * kiosk. */
+ * kiosk. `where`: the echo's mean position over the clip, in samples after its reference. */
 static bool room_held_still(const int16_t *mic, const int16_t *played, size_t from, size_t to, int lag,
-                            double *moved)
+                            double *moved, double *where)
 {
     enum { WINDOW = AUDIO_RATE * 3 / 20, STEP = AUDIO_RATE / 10 };
-    double lowest = INFINITY, highest = -INFINITY;
+    double lowest = INFINITY, highest = -INFINITY, sum = 0.0;
+    int windows = 0;
     *moved = 0.0;
+    *where = NAN;
     for (size_t at = from; at + WINDOW <= to; at += STEP) {
         double power, corr[3];
         int best = echo_lag(mic, played, at, WINDOW, lag - 3, lag + 3);
@@ -525,14 +527,19 @@ static bool room_held_still(const int16_t *mic, const int16_t *played, size_t fr
         lowest = fmin(lowest, fine);
         highest = fmax(highest, fine);
         *moved = highest - lowest;
+        sum += fine;
+        windows++;
     }
-    return *moved <= 0.25;
+    if (windows > 0)
+        *where = sum / windows;
+    return windows > 0 && *moved <= 0.25;
 }
 
 typedef struct {
     size_t total, sounding, sounded_on_ms;
     int lags[3], voices;
     double reduced, reduced_with_cut, moved;
+    double where[4]; /* each clip's echo, to a fraction of a sample */
     bool room_still;
 } echo_run;
 
@@ -586,7 +593,7 @@ static echo_run run_echo(fixture *f)
     for (int k = 0; k < 4 && r.room_still; k++) {
         size_t to = k < 3 ? starts[k] + f->speech.count : stop_index;
         double moved;
-        r.room_still = room_held_still(mic, played, starts[k], to, r.lags[k < 3 ? k : 2], &moved);
+        r.room_still = room_held_still(mic, played, starts[k], to, r.lags[k < 3 ? k : 2], &moved, &r.where[k]);
         r.moved = fmax(r.moved, moved);
     }
     for (size_t i = stop_index; i + 160 <= r.total; i += 160) /* how long the room still heard the speaker */
@@ -602,9 +609,11 @@ static echo_run run_echo(fixture *f)
  * go there), three sentences one after the other as the kiosk reads an item, then a fourth cut short
  * as when the patient answers over it. capture_read_echo must give with each sample heard what the
  * speaker sounded then, through PortAudio's real clocks and PulseAudio's real latencies: the echo a
- * few milliseconds after its reference, by the same number of samples in every sentence (each stream
- * start placed anew had moved it by 16-28 samples, and the canceller then let the echo through for
- * seconds and took it for a voice). A run in which the sound server itself moved the echo in the
+ * few milliseconds after its reference, by the same number of samples in every sentence, to a
+ * quarter of a sample (each stream start placed anew had moved it by 16-28 samples, and the canceller
+ * then let the echo through for seconds and took it for a voice; a reference taken to the nearest
+ * sample moved it by a whole one in about one sentence in ten, 0.93-0.96 in the runs that failed so,
+ * under load). A run in which the sound server itself moved the echo in the
  * middle of a sentence (room_held_still) is measured again, at most twice. */
 static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
 {
@@ -613,10 +622,11 @@ static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
     echo_run r;
     for (int attempt = 1;; attempt++) {
         r = run_echo(f);
-        print_message("%zu samples heard, %zu with the speaker sounding; the echo %d, %d, %d samples after its "
-                      "reference, moving up to %.2f within a sentence; brought down %.1f dB (%.1f dB with the "
-                      "cut one); %d reads taken for a voice; the speaker heard %zu ms after it was stopped\n",
-                      r.total, r.sounding, r.lags[0], r.lags[1], r.lags[2], r.moved, r.reduced,
+        print_message("%zu samples heard, %zu with the speaker sounding; the echo %.2f, %.2f, %.2f, %.2f samples "
+                      "after its reference, moving up to %.2f within a sentence; brought down %.1f dB (%.1f dB "
+                      "with the cut one); %d reads taken for a voice; the speaker heard %zu ms after it was "
+                      "stopped\n",
+                      r.total, r.sounding, r.where[0], r.where[1], r.where[2], r.where[3], r.moved, r.reduced,
                       r.reduced_with_cut, r.voices, r.sounded_on_ms);
         if (r.room_still)
             break;
@@ -627,10 +637,10 @@ static void test_speaker_heard_by_the_microphone_is_taken_out(void **state)
                       "measuring again\n");
     }
     assert_true(r.sounding > f->speech.count * 2);
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 3; k++)
         assert_true(r.lags[k] > 0 && r.lags[k] < MAX_LAG);
-        assert_true(abs(r.lags[k] - r.lags[0]) <= 1);
-    }
+    for (int k = 1; k < 4; k++)
+        assert_true(fabs(r.where[k] - r.where[0]) <= 0.25);
     assert_int_equal(r.voices, 0);
     assert_true(r.reduced > 15.0);
     assert_true(r.sounded_on_ms < 150); /* the cut clip does not play on: silence from the next buffer */
