@@ -1,10 +1,13 @@
 /*
  * audio_bench.c - how fast audio_resample converts device and TTS rates to 16 kHz, in multiples of real
  * time, beside the baseline of a plain copy (malloc + memcpy) of the same buffer. Also the WAV parse
- * (16-bit stereo mixed to mono) for the same audio.
+ * (16-bit stereo mixed to mono) for the same audio, and the echo canceller's reference: what the
+ * speaker (44.1 kHz) sounded at each microphone sample (16 kHz), read between the clip's samples
+ * (audio/pa_echo.c), through a simulated card's callbacks every 10 ms.
  *
  *   bench_audio [SECONDS]   (default 60 s of synthetic speech-band audio per rate, median of 7 runs)
  */
+#include "pa_echo.h"
 #include "qlq_audio.h"
 
 #include <math.h>
@@ -119,6 +122,47 @@ static double time_parse(const audio_pcm *mono, uint8_t **file, size_t *len)
     return t[RUNS / 2];
 }
 
+/* Median seconds to give every microphone sample of `speaker` (one clip, the card's callbacks every
+ * 10 ms, the reader taking each period at once) its reference. */
+static double time_echo_reference(const audio_pcm *speaker)
+{
+    enum { IN_PERIOD = AUDIO_RATE / 100 };
+    audio_pcm reference;
+    if (audio_resample(speaker, AUDIO_RATE, &reference) != AUDIO_OK)
+        exit(1);
+    int out_period = speaker->rate / 100;
+    int16_t *out = malloc((size_t)out_period * sizeof *out), played[IN_PERIOD];
+    double t[RUNS];
+    for (int r = 0; r < RUNS; r++) {
+        pa_echo *e = pa_echo_create(AUDIO_RATE, speaker->rate, 1);
+        int16_t *device = malloc(speaker->count * sizeof *device), *ref = malloc(reference.count * sizeof *ref);
+        if (!e || !out || !device || !ref)
+            exit(1);
+        memcpy(device, speaker->samples, speaker->count * sizeof *device);
+        memcpy(ref, reference.samples, reference.count * sizeof *ref);
+        pa_echo_deliver_start(e);
+        pa_echo_play(e, device, speaker->count, ref, reference.count);
+        long long sum = 0;
+        double t0 = now_s();
+        for (size_t period = 0; period * IN_PERIOD < reference.count; period++) {
+            double at = (double)period / 100.0;
+            pa_echo_output(e, out, (unsigned long)out_period, at + 0.040, false);
+            pa_echo_input(e, IN_PERIOD, at + 0.045, false);
+            pa_echo_popped(e, IN_PERIOD);
+            pa_echo_reference(e, played, IN_PERIOD, 0, 0.0);
+            sum += played[IN_PERIOD / 2];
+        }
+        t[r] = now_s() - t0;
+        volatile long long keep = sum;
+        (void)keep;
+        pa_echo_destroy(e);
+    }
+    free(out);
+    audio_pcm_free(&reference);
+    qsort(t, RUNS, sizeof t[0], cmp_double);
+    return t[RUNS / 2];
+}
+
 int main(int argc, char **argv)
 {
     double seconds = argc > 1 ? atof(argv[1]) : 60.0;
@@ -143,6 +187,9 @@ int main(int argc, char **argv)
             printf("%-28s %12.2f %13.0fx %13.0fx\n", "wav parse 44100 stereo16", tp * 1e3, seconds / tp,
                    seconds / tc);
             free(file);
+            double te = time_echo_reference(&in);
+            printf("%-28s %12.2f %13.0fx %13.0fx\n", "echo reference 44100 -> 16k", te * 1e3, seconds / te,
+                   seconds / tc);
         }
         audio_pcm_free(&in);
     }
