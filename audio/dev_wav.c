@@ -36,6 +36,7 @@ typedef struct {
     int taps;
     size_t tap_delay[ROOM_TAPS]; /* samples after the speaker */
     double tap_gain[ROOM_TAPS];
+    int64_t moves_by, moves_every; /* samples: the echo later by moves_by in every other moves_every */
     int64_t capture_start; /* on the timeline */
     room_play plays[PLAYS_KEPT]; /* [0] the latest */
 } wav_room;
@@ -130,8 +131,9 @@ static size_t room_capture_read(audio_device *d, int16_t *mic, int16_t *played, 
         size_t at = w->cur_pos + k;
         int64_t t = w->room.capture_start + (int64_t)at;
         double v = at < w->cur.count ? w->cur.samples[at] : 0.0;
+        int64_t moved = w->room.moves_every > 0 && t >= 0 && (t / w->room.moves_every) % 2 == 1 ? w->room.moves_by : 0;
         for (int j = 0; j < w->room.taps; j++)
-            v += w->room.tap_gain[j] * speaker_at(&w->room, t - (int64_t)w->room.tap_delay[j]);
+            v += w->room.tap_gain[j] * speaker_at(&w->room, t - (int64_t)w->room.tap_delay[j] - moved);
         mic[k] = clip16(v);
         if (played)
             played[k] = speaker_at(&w->room, t);
@@ -355,12 +357,16 @@ bool audio_wav_set_speed(audio_device *d, double speed)
 bool audio_wav_set_room(audio_device *d, const audio_wav_room *room)
 {
     if (!is_wav(d) || !room || !(room->gain_db <= 0.0 && room->gain_db >= -100.0) ||
-        !(room->delay_ms >= 0.0 && room->delay_ms <= 100.0) || !(room->reverb_ms >= 0.0 && room->reverb_ms <= 400.0))
+        !(room->delay_ms >= 0.0 && room->delay_ms <= 100.0) || !(room->reverb_ms >= 0.0 && room->reverb_ms <= 400.0) ||
+        !(room->moves_by_ms >= 0.0 && room->moves_by_ms <= 20.0) ||
+        !(room->moves_every_ms == 0.0 || (room->moves_every_ms >= 100.0 && room->moves_every_ms <= 3.6e6)))
         return false;
     wav_room *r = &impl(d)->room;
     double gain = pow(10.0, room->gain_db / 20.0);
     size_t delay = (size_t)lrint(room->delay_ms * (AUDIO_RATE / 1000.0));
     double reverb = room->reverb_ms * (AUDIO_RATE / 1000.0);
+    r->moves_by = lrint(room->moves_by_ms * (AUDIO_RATE / 1000.0));
+    r->moves_every = lrint(room->moves_every_ms * (AUDIO_RATE / 1000.0));
     r->taps = 1;
     r->tap_delay[0] = delay;
     r->tap_gain[0] = gain;

@@ -157,11 +157,15 @@ audio_device *audio_open_wav(const char *input, const char *output, char *err, s
 bool audio_wav_set_speed(audio_device *d, double speed);
 /* A room around a WAV device: its microphone also hears its speaker, `gain_db` (<= 0) under what was
  * played, `delay_ms` later (0..100), with reflections that die away 60 dB in `reverb_ms` (0: none,
- * at most 400). The sound is the same every time (a fixed pattern of reflections). */
+ * at most 400). The sound is the same every time (a fixed pattern of reflections). A sound system
+ * short of processor time moves the echo without telling: every `moves_every_ms` of the device's
+ * time (0: never; else at least 100), the whole echo comes `moves_by_ms` (0..20) later, then back. */
 typedef struct {
     double gain_db;
     double delay_ms;
     double reverb_ms;
+    double moves_by_ms;
+    double moves_every_ms;
 } audio_wav_room;
 /* Puts the WAV device `d` in `room`: from then on, what is captured runs in (speed-scaled) real time
  * from capture_start, as a microphone does, while the speaker plays; each input file is what the

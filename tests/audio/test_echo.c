@@ -124,6 +124,35 @@ static void test_room_hears_the_speaker_later_and_quieter(void **state)
     d->ops->destroy(d);
 }
 
+/* The sound system moves the echo: 5 ms later in every other 200 ms, then back. */
+static void test_room_whose_echo_moves(void **state)
+{
+    (void)state;
+    audio_device *d = audio_open_wav(NULL, NULL, NULL, 0);
+    assert_non_null(d);
+    assert_true(audio_wav_set_speed(d, 0.0));
+    assert_false(audio_wav_set_room(d, &(audio_wav_room){.moves_by_ms = 30.0, .moves_every_ms = 200.0}));
+    assert_false(audio_wav_set_room(d, &(audio_wav_room){.moves_by_ms = 5.0, .moves_every_ms = 50.0}));
+    assert_true(audio_wav_set_room(d, &(audio_wav_room){.delay_ms = 20.0, .moves_by_ms = 5.0, .moves_every_ms = 200.0}));
+    static int16_t clicks[RATE / 2], mic[RATE / 2], played[RATE / 2];
+    const size_t at[] = {0, RATE / 4, RATE * 9 / 20}; /* 0, 250 and 450 ms: still, moved, still */
+    for (size_t i = 0; i < 3; i++)
+        clicks[at[i]] = 20000;
+    assert_int_equal(d->ops->capture_start(d), AUDIO_OK);
+    assert_int_equal(d->ops->play(d, clicks, RATE / 2, RATE), AUDIO_OK);
+    size_t got = 0;
+    while (got < RATE / 2)
+        got += d->ops->capture_read_echo(d, mic + got, played + got, RATE / 2 - got, 0);
+    const size_t heard[] = {320, RATE / 4 + 320 + 80, RATE * 9 / 20 + 320};
+    size_t loud = 0;
+    for (size_t i = 0; i < RATE / 2; i++)
+        loud += mic[i] != 0;
+    assert_int_equal(loud, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_not_equal(mic[heard[i]], 0);
+    d->ops->destroy(d);
+}
+
 static void test_stopped_speaker_leaves_no_echo(void **state)
 {
     fixture *f = *state;
@@ -179,7 +208,7 @@ static echo_run run_canceller(const fixture *f, const char *input, double second
 static void test_the_kiosk_alone_is_not_taken_for_a_voice(void **state)
 {
     fixture *f = *state;
-    const audio_wav_room rooms[] = {{-6.0, 5.0, 0.0}, {-12.0, 20.0, 150.0}, {0.0, 10.0, 100.0}};
+    const audio_wav_room rooms[] = {{-6.0, 5.0, 0.0, 0.0, 0.0}, {-12.0, 20.0, 150.0, 0.0, 0.0}, {0.0, 10.0, 100.0, 0.0, 0.0}};
     double seconds = (double)f->prompt.count / RATE;
     write_mic(f, "quiet.wav", seconds + 1.0, 0, NULL);
     for (size_t i = 0; i < sizeof rooms / sizeof *rooms; i++) {
@@ -201,7 +230,7 @@ static void test_a_word_over_the_speaker_is_heard_where_it_begins(void **state)
     while (words < f->word.count && abs(f->word.samples[words]) < 300)
         words++;
     write_mic(f, "word.wav", (double)f->prompt.count / RATE + 1.0, at, &f->word);
-    const audio_wav_room rooms[] = {{-6.0, 5.0, 0.0}, {-12.0, 20.0, 150.0}, {-20.0, 40.0, 300.0}};
+    const audio_wav_room rooms[] = {{-6.0, 5.0, 0.0, 0.0, 0.0}, {-12.0, 20.0, 150.0, 0.0, 0.0}, {-20.0, 40.0, 300.0, 0.0, 0.0}};
     for (size_t i = 0; i < sizeof rooms / sizeof *rooms; i++) {
         echo_run r = run_canceller(f, "word.wav", 6.0, &rooms[i]);
         double onset_ms = ((double)r.onset - (double)(at + words)) * 1000.0 / RATE;
@@ -219,6 +248,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_room_hears_the_speaker_later_and_quieter),
+        cmocka_unit_test(test_room_whose_echo_moves),
         cmocka_unit_test_setup_teardown(test_stopped_speaker_leaves_no_echo, setup, teardown),
         cmocka_unit_test_setup_teardown(test_the_kiosk_alone_is_not_taken_for_a_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_word_over_the_speaker_is_heard_where_it_begins, setup, teardown),
