@@ -24,7 +24,12 @@
 #include "pulse_room.h"
 #include "qlq_audio.h"
 
-enum { ITEMS = 3, WAIT_MS = 180000, SPEAKER_RATE = 44100 };
+enum {
+    ITEMS = 3,
+    WAIT_MS = 180000,
+    SPEAKER_RATE = 44100,
+    CONVERSE_MS = 240000, /* a conversation takes 30-60 s: longer, the kiosk is waiting for a touch */
+};
 
 static const struct {
     const char *words;
@@ -58,15 +63,36 @@ static double now_ms(void)
  * kiosk started reading it (its log: "listening while the item is read"), over its voice. Returns
  * after item ITEMS is saved and confirmed, when the next item is asked: how many answers were said
  * over the reading. */
+/* The kiosk's last lines, to tell why a conversation did not end. */
+static void print_log_tail(const char *log)
+{
+    enum { KEPT = 12 };
+    static char lines[KEPT][512];
+    int n = 0;
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return;
+    while (fgets(lines[n % KEPT], sizeof lines[0], f))
+        n++;
+    fclose(f);
+    for (int i = n > KEPT ? n - KEPT : 0; i < n; i++)
+        print_message("  %s", lines[i % KEPT]);
+}
+
 static int converse(card_run *r, child_proc *c, int saved[ITEMS + 1], int over_after_ms)
 {
     char line[1024], wav[160];
     const char *next = NULL;
     int played = 0, after_seen = 0, over_seen = 0, said_over = 0, item, score;
     bool answering = false; /* an item is asked: with over_after_ms, answered over its reading */
-    double due = 0;
+    double due = 0, began = now_ms();
     pid_t player = 0;
     for (;;) {
+        if (now_ms() - began > CONVERSE_MS) {
+            print_log_tail(r->log);
+            fail_msg("the kiosk did not get through %d items in %d s (the log's end above)", ITEMS,
+                     CONVERSE_MS / 1000);
+        }
         if (child_read_line(c, line, sizeof line, 100)) {
             if (sscanf(line, "? item %d", &item) == 1) {
                 if (item > ITEMS)
