@@ -191,6 +191,11 @@ static double kiosk_speech_and_replies(const char *speaker_raw, const char *room
     return spoken_ms;
 }
 
+/* The run whose sound server is up: a test that fails leaves it, with its players and recorders, and
+ * each left running loaded the machine for the tests after it (ten servers, load average 25, and the
+ * kiosks of the next tests fell behind their microphones). */
+static card_run *running;
+
 /* A temporary folder with the patient's "oui" in it and the kiosk's paths, and a sound server. */
 static void prepare_run(card_run *r)
 {
@@ -204,11 +209,13 @@ static void prepare_run(card_run *r)
     char err[256];
     if (!pulse_room_start(&r->room, 48000, 1, SPEAKER_RATE, 2, err, sizeof err))
         fail_msg("%s", err);
+    running = r;
 }
 
 static void clean_up(card_run *r)
 {
     pulse_room_stop(&r->room);
+    running = NULL;
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
     assert_int_equal(system(cmd), 0);
@@ -283,7 +290,7 @@ static void say_oui(card_run *r)
 static void test_answered_through_the_sound_card(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     for (int i = 1; i <= ITEMS; i++)
         say(r.dir, answers[i].words, answers[i].words);
@@ -322,7 +329,7 @@ static void test_answered_through_the_sound_card(void **state)
 static void test_answered_over_the_reading_through_the_sound_card(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     for (int i = 1; i <= ITEMS; i++)
         say(r.dir, answers[i].words, answers[i].words);
@@ -363,7 +370,7 @@ static void test_answered_over_the_reading_through_the_sound_card(void **state)
 static void test_microphone_going_silent(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     child_proc c;
     start_kiosk(&r, &c, false);
@@ -415,7 +422,7 @@ static void finish_by_touch_then_next_by_voice(card_run *r, child_proc *c)
 static void test_sound_server_dies_and_comes_back(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     char err[256];
     child_proc c;
@@ -444,7 +451,7 @@ static void test_sound_server_dies_and_comes_back(void **state)
 static void test_kiosk_started_before_its_sound_card(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     pulse_room_crash(&r.room);
     child_proc c;
@@ -486,7 +493,7 @@ static void on_printed(void *ctx, const char *line)
 static void test_speaker_without_microphone(void **state)
 {
     (void)state;
-    card_run r;
+    static card_run r; /* static: a failed test's teardown stops its sound server */
     prepare_run(&r);
     assert_true(pulse_room_record_start(&r.room, r.speaker, NULL, SPEAKER_RATE, 2));
     child_proc c;
@@ -580,16 +587,28 @@ static void test_choosing_the_devices(void **state)
     unlink(db);
 }
 
+/* After each test: the sound server a failed one left is stopped; its folder is kept, to be read. */
+static int stop_what_failed(void **state)
+{
+    (void)state;
+    if (running) {
+        print_message("the kiosk's folder is kept: %s\n", running->dir);
+        pulse_room_stop(&running->room);
+        running = NULL;
+    }
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_choosing_the_devices),
-        cmocka_unit_test(test_answered_through_the_sound_card),
-        cmocka_unit_test(test_answered_over_the_reading_through_the_sound_card),
-        cmocka_unit_test(test_microphone_going_silent),
-        cmocka_unit_test(test_sound_server_dies_and_comes_back),
-        cmocka_unit_test(test_kiosk_started_before_its_sound_card),
-        cmocka_unit_test(test_speaker_without_microphone),
+        cmocka_unit_test_teardown(test_answered_through_the_sound_card, stop_what_failed),
+        cmocka_unit_test_teardown(test_answered_over_the_reading_through_the_sound_card, stop_what_failed),
+        cmocka_unit_test_teardown(test_microphone_going_silent, stop_what_failed),
+        cmocka_unit_test_teardown(test_sound_server_dies_and_comes_back, stop_what_failed),
+        cmocka_unit_test_teardown(test_kiosk_started_before_its_sound_card, stop_what_failed),
+        cmocka_unit_test_teardown(test_speaker_without_microphone, stop_what_failed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
