@@ -255,7 +255,7 @@ static void process_frame(audio_echo *e, int16_t *out)
     speex_preprocess_run(e->suppressor, out);
     size_t at = e->out_count % HISTORY; /* whole frames: no wrap inside one */
     memcpy(e->let_through + at, out, FRAME * sizeof *out);
-    memcpy(e->played_history + at, e->played, FRAME * sizeof *out);
+    memcpy(e->played_history + at, e->played, FRAME * sizeof *e->played);
     e->played_db[e->played_at] = audio_measure(e->played, FRAME).rms_dbfs;
     e->played_at = (e->played_at + 1) % TAIL_FRAMES;
     double gain = judge_frame(e, mic_db, audio_measure(out, FRAME).rms_dbfs, e->out_count);

@@ -133,10 +133,10 @@ double audio_echo_explained(echo_fit_scratch *s, const int16_t *out_ring, const 
     double c[MAX_TAPS], rhs[MAX_TAPS], trace = 0.0;
     for (int a = 0; a < n_taps; a++) {
         const float *xa = played + SPAN - taps[a];
-        double s = 0.0;
+        double dot = 0.0;
         for (int n = 0; n < WINDOW; n++)
-            s += (double)out[n] * xa[n];
-        c[a] = rhs[a] = s;
+            dot += (double)out[n] * xa[n];
+        c[a] = rhs[a] = dot;
         for (int b = 0; b <= a; b++) {
             const float *xb = played + SPAN - taps[b];
             double p = 0.0;
