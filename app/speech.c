@@ -62,7 +62,6 @@ struct speech {
     size_t over_len;
     size_t over_dropped;  /* output samples no longer in `over` */
     bool spoke_over;      /* the patient's voice was heard over the speaker: the stream hears `echo`'s output */
-    unsigned echo_moved_logged; /* audio_echo_moved when last told in the log */
 };
 
 speech *speech_create(audio_device *dev, tts *voice, asr *recogniser, const qlq_questionnaire *q)
@@ -435,11 +434,6 @@ static bool listen_over_prompt(speech *sp, qlq_event *ev)
     keep_over(sp, out, read_over(sp, out));
     size_t onset = 0;
     audio_echo_heard heard = may_talk_over(sp) ? audio_echo_voice(sp->echo, &onset) : AUDIO_ECHO_QUIET;
-    if (audio_echo_moved(sp->echo) != sp->echo_moved_logged) {
-        sp->echo_moved_logged = audio_echo_moved(sp->echo);
-        qlq_log("the speaker's echo came by a path the canceller had not learnt (the sound system moved it): "
-                "not taken for the patient (%u times so far)", sp->echo_moved_logged);
-    }
     bool prompt_ended = sp->queued == 0 && !sp->dev->ops->playing(sp->dev);
     if (heard == AUDIO_ECHO_VOICE || (prompt_ended && heard == AUDIO_ECHO_MAYBE_VOICE))
         return hear_over(sp, onset, prompt_ended, ev);

@@ -35,7 +35,6 @@ enum {
                                      * the room rose over its echo in two bursts, 160 ms apart */
     HANGOVER_FRAMES = 30,           /* the room and the leakage are not learnt this soon after a voice */
     REDUCTION_FRAMES = 100,         /* the last second the speaker sounded */
-    HISTORY = 51 * FRAME,           /* what the canceller let through and what played, the last 510 ms */
 };
 #define SILENT_DB (-80.0)           /* a speaker quieter than this leaves no echo worth a thought */
 #define ROOM_MIN_DB (-75.0)         /* a voice must be over this even in digital silence */
@@ -49,16 +48,12 @@ enum {
 #define UNDER_VOICE_DB 28.0         /* while the speaker's echo may sound, a frame this far under the
                                      * voice just heard is its remains too: after the reading stopped,
                                      * bursts of it 30-34 dB under "un" made it heard "un peu" */
-#define TAKEN_AS_ECHO_DB 6.0        /* after the speaker stopped, the canceller took this much or more
-                                     * from a frame of its echo's remains */
 #define GATE_UNDER_ROOM_DB 6.0      /* the speaker's remains are brought this far under the room's floor,
                                      * which they lift while the speaker sounds */
 #define LEAK_UP_DB 1.0              /* percentile tracker: up 1 dB, down 0.25 dB: the 80th percentile */
 #define LEAK_DOWN_DB 0.25
 #define FLOOR_UP_DB 0.3             /* the room's floor: its 23rd percentile (up 0.3 dB, down 1 dB) */
 #define FLOOR_DOWN_DB 1.0
-#define MOVED_EXPLAINED 0.6         /* a "voice" this much explained by the speaker's sound is its echo,
-                                     * moved (audio_echo_moved.c) */
 
 struct audio_echo {
     SpeexEchoState *canceller;
@@ -69,10 +64,6 @@ struct audio_echo {
     double played_db[TAIL_FRAMES]; /* the speaker's level over the tail (ring) */
     int played_at;
     double leak_db, floor_db, smooth_db, smooth_mic_db;
-    /* the microphone's level a frame ago: the suppressor overlaps two frames and gives each one 10 ms
-     * late (frame by frame, its output's level is its input's a frame before), so what it gives now
-     * was heard then. The talk detector, tuned as it is, smooths over that; left_as_heard does not. */
-    double mic_db_before;
     double voice_peak_db; /* the loudest of the voice heard lately */
     bool has_floor;
     unsigned char voiced[TALK_WINDOW]; /* the last frames: a voice or not (ring) */
@@ -83,9 +74,6 @@ struct audio_echo {
     double mic_sum, out_sum; /* power while the speaker sounded, over the last second */
     double mic_pow[REDUCTION_FRAMES], out_pow[REDUCTION_FRAMES];
     int reduction_at, reduction_len;
-    int16_t let_through[HISTORY], played_history[HISTORY]; /* rings, out_count samples written */
-    echo_fit_scratch fit;
-    unsigned moved; /* voices found to be the echo, moved */
 };
 
 static double power_sum_db(double a_db, double b_db)
@@ -114,7 +102,6 @@ audio_echo *audio_echo_create(void)
     for (int i = 0; i < TAIL_FRAMES; i++)
         e->played_db[i] = -120.0;
     e->leak_db = LEAK_START_DB;
-    e->mic_db_before = -120.0;
     e->since_voice = HANGOVER_FRAMES + 1;
     return e;
 }
@@ -179,30 +166,6 @@ static size_t first_voiced(const audio_echo *e, size_t frame_start)
     return frame_start;
 }
 
-/* What was taken for a voice is the speaker's echo by a path the canceller has not learnt yet: it is
- * forgotten, and the leakage is learnt again from the next frame on, so that the echo's new remains
- * are expected until the canceller has caught up. */
-static void echo_moved(audio_echo *e)
-{
-    memset(e->voiced, 0, sizeof e->voiced);
-    e->voiced_count = 0;
-    e->since_voice = HANGOVER_FRAMES + 1;
-    e->moved++;
-}
-
-/* Once the speaker has stopped, what is left of its echo is what the canceller takes out: a frame it
- * left as the microphone heard it is the patient's. Brought under the room as the echo's remains
- * (which the speaker's loudness over the last 200 ms allowed for), the quiet sounds of a word said
- * over the reading were cut out of it after the reading stopped: "un peu" lost 18 dB before its "p"
- * (tests/audio/test_echo.c), and through the sound card "assez" lost the 20 ms before its "s" and
- * was heard "pas assez", three times over. */
-static bool left_as_heard(const audio_echo *e, double mic_db, double out_db)
-{
-    bool stopped = e->played_db[(e->played_at + TAIL_FRAMES - 1) % TAIL_FRAMES] < SILENT_DB &&
-                   e->played_db[(e->played_at + TAIL_FRAMES - 2) % TAIL_FRAMES] < SILENT_DB;
-    return stopped && out_db > mic_db - TAKEN_AS_ECHO_DB;
-}
-
 /* One 10 ms frame of output, after the canceller, judged: echo's remains, room, or a voice. */
 static double judge_frame(audio_echo *e, double mic_db, double out_db, size_t frame_start)
 {
@@ -223,13 +186,8 @@ static double judge_frame(audio_echo *e, double mic_db, double out_db, size_t fr
         e->voice_peak_db = e->smooth_db;
     e->since_voice = voice ? 0 : e->since_voice + 1;
     if (e->voiced_count >= TALK_FRAMES && !e->talk) {
-        if (sounding && audio_echo_explained(&e->fit, e->let_through, e->played_history, HISTORY,
-                                             e->out_count + FRAME) >= MOVED_EXPLAINED)
-            echo_moved(e);
-        else {
-            e->talk = true;
-            e->onset = first_voiced(e, frame_start);
-        }
+        e->talk = true;
+        e->onset = first_voiced(e, frame_start);
     }
     bool learning = e->since_voice > HANGOVER_FRAMES;
     if (learning) {
@@ -243,23 +201,17 @@ static double judge_frame(audio_echo *e, double mic_db, double out_db, size_t fr
      * heard after the patient's answer, the kiosk's last syllables (27 dB under the answer, 16 dB over
      * the room) made "un" heard "un peu" */
     bool under_voice = e->since_voice <= HANGOVER_FRAMES && out_db < e->voice_peak_db - UNDER_VOICE_DB;
-    bool echo_only = sounding && out_db > room && (out_db < expected + TALK_OVER_ECHO_DB || under_voice) &&
-                     !left_as_heard(e, e->mic_db_before, out_db);
+    bool echo_only = sounding && out_db > room && (out_db < expected + TALK_OVER_ECHO_DB || under_voice);
     return echo_only ? pow(10.0, (room - GATE_UNDER_ROOM_DB - out_db) / 20.0) : 1.0;
 }
 
 static void process_frame(audio_echo *e, int16_t *out)
 {
-    double mic_db = audio_measure(e->mic, FRAME).rms_dbfs;
     speex_echo_cancellation(e->canceller, e->mic, e->played, out);
     speex_preprocess_run(e->suppressor, out);
-    size_t at = e->out_count % HISTORY; /* whole frames: no wrap inside one */
-    memcpy(e->let_through + at, out, FRAME * sizeof *out);
-    memcpy(e->played_history + at, e->played, FRAME * sizeof *e->played);
     e->played_db[e->played_at] = audio_measure(e->played, FRAME).rms_dbfs;
     e->played_at = (e->played_at + 1) % TAIL_FRAMES;
-    double gain = judge_frame(e, mic_db, audio_measure(out, FRAME).rms_dbfs, e->out_count);
-    e->mic_db_before = mic_db;
+    double gain = judge_frame(e, audio_measure(e->mic, FRAME).rms_dbfs, audio_measure(out, FRAME).rms_dbfs, e->out_count);
     if (gain < 1.0)
         for (int i = 0; i < FRAME; i++)
             out[i] = (int16_t)lrint(out[i] * gain);
@@ -309,11 +261,6 @@ audio_echo_heard audio_echo_voice(const audio_echo *e, size_t *onset)
         return AUDIO_ECHO_MAYBE_VOICE;
     }
     return AUDIO_ECHO_QUIET;
-}
-
-unsigned audio_echo_moved(const audio_echo *e)
-{
-    return e->moved;
 }
 
 double audio_echo_reduction_db(const audio_echo *e)

@@ -206,8 +206,5 @@ size_t audio_echo_position(const audio_echo *e);
 /* How far (dB) the canceller has brought the speaker's echo down over the last second it played:
  * the microphone's level against its output's, while the speaker sounded. 0 before it has played. */
 double audio_echo_reduction_db(const audio_echo *e);
-/* How many times what first looked like a voice over the speaker was found to be the speaker's own
- * sound, by a path the canceller had not learnt yet (a sound server moved the echo): not taken. */
-unsigned audio_echo_moved(const audio_echo *e);
 
 #endif
