@@ -610,5 +610,7 @@ int main(void)
         cmocka_unit_test_teardown(test_kiosk_started_before_its_sound_card, stop_what_failed),
         cmocka_unit_test_teardown(test_speaker_without_microphone, stop_what_failed),
     };
+    if (getenv("QLQ_TEST_FILTER")) /* one test, to run it again and again: "test_microphone*" */
+        cmocka_set_test_filter(getenv("QLQ_TEST_FILTER"));
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
