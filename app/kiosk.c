@@ -114,6 +114,7 @@ static store_status save_check(kiosk *k, const qlq_session *s, const qlq_effect 
         .measured = fx->measured,
         .level_dbfs = fx->level_db,
         .snr_db = fx->snr_db,
+        .noise_unsteady_db = fx->noise_unsteady_db,
         .echo_ms = fx->echo_ms,
         .advise_touch = fx->advise_touch,
     };

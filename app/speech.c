@@ -14,7 +14,6 @@ enum {
     SPOKEN_MAX = 2048,
     CHUNK = AUDIO_RATE / 10,     /* 100 ms per read */
     HEARD_MAX = AUDIO_RATE * 30, /* the item 0 check keeps at most 30 s to measure */
-    FRAME = AUDIO_RATE / 50,     /* 20 ms frames for the level measurement */
     /* a live microphone gives sound every few ms, silence included: this long without any means it
      * was unplugged or its stream stalled, and the endpointer, which counts samples, would wait forever */
     MIC_STALL_MS = 2000,
@@ -190,30 +189,17 @@ bool speech_busy(const speech *sp)
     return sp->queued > 0 || sp->listen_wanted || sp->dev->ops->playing(sp->dev);
 }
 
-static int compare_double(const void *a, const void *b)
+/* The room around the words of item 0 (qlq_audio.h): how loud, how noisy, and whether people talk. */
+static void measure_room(const speech *sp, qlq_event *ev)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Speech level = the loud end of the 20 ms frame levels, noise = the quiet end. */
-static void measure_room(const speech *sp, float *level_db, float *snr_db)
-{
-    size_t frames = sp->heard_len / FRAME;
-    *level_db = -120.0f;
-    *snr_db = 0.0f;
-    if (frames < 5)
-        return;
-    double *db = malloc(frames * sizeof *db);
-    if (!db)
-        return;
-    for (size_t i = 0; i < frames; i++)
-        db[i] = audio_measure(sp->heard + i * FRAME, FRAME).rms_dbfs;
-    qsort(db, frames, sizeof *db, compare_double);
-    double noise = db[frames / 10], level = db[frames * 9 / 10];
-    *level_db = (float)level;
-    *snr_db = (float)(level - noise > 60.0 ? 60.0 : level - noise);
-    free(db);
+    audio_room room;
+    audio_measure_room(sp->heard, sp->heard_len, AUDIO_RATE, &room);
+    ev->level_db = (float)room.level_dbfs;
+    ev->snr_db = (float)room.snr_db;
+    ev->noise_unsteady_db = (float)room.unsteady_db;
+    qlq_log("microphone check: the words at %.1f dBFS, %.1f dB over the room, whose sound is %.1f dB unsteady "
+            "(people talking: 3 dB or more)",
+            room.level_dbfs, room.snr_db, room.unsteady_db);
 }
 
 static asr_grammar asr_grammar_of(qlq_grammar g)
@@ -225,7 +211,7 @@ static void to_event(const speech *sp, const asr_result *r, bool timed_out, qlq_
 {
     voice_event_of(r, sp->listen_item == QLQ_CHECK_ITEM, timed_out, ev);
     if (ev->type == QLQ_EV_CHECK_HEARD)
-        measure_room(sp, &ev->level_db, &ev->snr_db);
+        measure_room(sp, ev);
 }
 
 static const char *grammar_name(qlq_grammar g)

@@ -1,5 +1,6 @@
 /*
- * audio_dsp.c - sample-rate conversion (libsamplerate), tempo change (libsonic) and level measurement.
+ * audio_dsp.c - sample-rate conversion (libsamplerate), tempo change (libsonic), level measurement and
+ * the room heard around a few words.
  */
 #include "audio_internal.h"
 
@@ -153,4 +154,32 @@ audio_level audio_measure(const int16_t *samples, size_t count)
     l.rms_dbfs = to_dbfs(sqrt(sum / (double)count) / 32768.0);
     l.peak_dbfs = to_dbfs(peak / 32768.0);
     return l;
+}
+
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The 20 ms frames' levels, sorted: the words are their loud end, the room their quiet end. */
+bool audio_measure_room(const int16_t *samples, size_t count, int rate, audio_room *room)
+{
+    *room = (audio_room){.level_dbfs = -120.0};
+    size_t frame = rate > 0 ? (size_t)rate / 50 : 0;
+    size_t frames = frame ? count / frame : 0;
+    if (!samples || frames < 5)
+        return false;
+    double *db = malloc(frames * sizeof *db);
+    if (!db)
+        return false;
+    for (size_t i = 0; i < frames; i++)
+        db[i] = audio_measure(samples + i * frame, frame).rms_dbfs;
+    qsort(db, frames, sizeof *db, compare_double);
+    double quiet = db[frames / 10], middle = db[frames / 2], loud = db[frames * 9 / 10];
+    free(db);
+    room->level_dbfs = loud;
+    room->snr_db = loud - quiet > 60.0 ? 60.0 : loud - quiet;
+    room->unsteady_db = middle - quiet > 60.0 ? 60.0 : middle - quiet;
+    return true;
 }

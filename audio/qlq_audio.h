@@ -65,6 +65,20 @@ typedef struct {
 
 audio_level audio_measure(const int16_t *samples, size_t count);
 
+/* A room heard around a few words (item 0, the microphone check), from the levels of its 20 ms
+ * frames. People talking in the room are told from a steady noise by how far its middle frame lies
+ * over its quietest: a voice is loud only some of the time, so chatter measures a good SNR (its quiet
+ * moments are the room's floor) while it drowns words far more than a fan of the same loudness. */
+typedef struct {
+    double level_dbfs;  /* the words: the frames' 90th percentile; -120 when too short to tell */
+    double snr_db;      /* the words over the room's quiet end (10th percentile), 0..60 dB */
+    double unsteady_db; /* the median frame over that quiet end, 0..60 dB: chatter 4-7 dB, a fan, a
+                         * hiss or a quiet room under 1 (while the words are under half the frames) */
+} audio_room;
+
+/* False (and *room zeroed, level -120) when `count` holds under five frames or memory ran out. */
+bool audio_measure_room(const int16_t *samples, size_t count, int rate, audio_room *room);
+
 /* ---- lock-free single-producer / single-consumer ring buffer -------------------------------- */
 
 typedef struct audio_ring audio_ring;

@@ -84,13 +84,15 @@ store_status store_record_skip(store *st, const char *session_id, int question_n
  * appends an ANSWER (ok) or SKIP event for question 0. */
 store_status store_record_check(store *st, const char *session_id, bool ok, store_source source, int64_t at_ms);
 /* Item 0 with what the microphone measured. Merged into the metadata: "audio_check" ("ok" | "skipped" |
- * "failed"), "advise_touch", and when measured "audio_level_dbfs", "audio_snr_db" and, when the room was
- * quiet enough to tell, "audio_echo_ms". */
+ * "failed"), "advise_touch", and when measured "audio_level_dbfs", "audio_snr_db",
+ * "audio_noise_unsteady_db" (people talking in the room: 3 dB or more) and, when the room was quiet
+ * enough to tell, "audio_echo_ms". */
 typedef struct {
     const char *result;
     bool measured;
     double level_dbfs;
     double snr_db;
+    double noise_unsteady_db; /* how far the room's middle frame lies over its quiet end (audio_room) */
     double echo_ms; /* how long the words' sound took to die away (over 250 ms: echo); 0: not told */
     bool advise_touch;
 } store_check;

@@ -378,7 +378,8 @@ static bool valid_check(const store_check *c)
     if (strcmp(c->result, "ok") != 0 && strcmp(c->result, "skipped") != 0 && strcmp(c->result, "failed") != 0)
         return false;
     return !c->measured || (isfinite(c->level_dbfs) && isfinite(c->snr_db) && fabs(c->level_dbfs) < 1000 &&
-                            fabs(c->snr_db) < 1000 && c->echo_ms >= 0 && c->echo_ms < 100000);
+                            fabs(c->snr_db) < 1000 && isfinite(c->noise_unsteady_db) &&
+                            fabs(c->noise_unsteady_db) < 1000 && c->echo_ms >= 0 && c->echo_ms < 100000);
 }
 
 store_status store_record_check_result(store *st, const char *session_id, const store_check *check,
@@ -397,8 +398,10 @@ store_status store_record_check_result(store *st, const char *session_id, const 
         snprintf(echo, sizeof echo, ",\"audio_echo_ms\":%.0f", check->echo_ms);
     if (check->measured)
         snprintf(patch, sizeof patch,
-                 "{\"audio_check\":\"%s\",\"audio_level_dbfs\":%.1f,\"audio_snr_db\":%.1f%s,\"advise_touch\":%s}",
-                 check->result, check->level_dbfs, check->snr_db, echo, check->advise_touch ? "true" : "false");
+                 "{\"audio_check\":\"%s\",\"audio_level_dbfs\":%.1f,\"audio_snr_db\":%.1f,"
+                 "\"audio_noise_unsteady_db\":%.1f%s,\"advise_touch\":%s}",
+                 check->result, check->level_dbfs, check->snr_db, check->noise_unsteady_db, echo,
+                 check->advise_touch ? "true" : "false");
     else
         snprintf(patch, sizeof patch, "{\"audio_check\":\"%s\",\"advise_touch\":%s}", check->result,
                  check->advise_touch ? "true" : "false");

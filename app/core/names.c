@@ -13,6 +13,16 @@ void qlq_config_default(qlq_config *cfg)
     cfg->listen_ms = 8000;
     cfg->confirm_window_ms = 2500;
     cfg->check_min_snr_db = 12.0f;
+    cfg->check_chatter_unsteady_db = 3.0f;
+    cfg->check_chatter_min_snr_db = 20.0f;
+}
+
+bool qlq_room_drowns_voice(const qlq_config *cfg, float snr_db, float noise_unsteady_db)
+{
+    float min_snr_db = cfg->check_min_snr_db;
+    if (noise_unsteady_db >= cfg->check_chatter_unsteady_db && cfg->check_chatter_min_snr_db > min_snr_db)
+        min_snr_db = cfg->check_chatter_min_snr_db;
+    return snr_db < min_snr_db;
 }
 
 const char *qlq_action_name(qlq_action a)

@@ -176,9 +176,18 @@ typedef struct {
     int listen_ms;           /* how long to wait for speech to start; default 8 s */
     int confirm_window_ms;   /* after a confident answer, how long "non" can still undo it; 0 = no window */
     float check_min_snr_db;  /* item 0: below this signal-to-noise ratio, touch mode is advised; default 12 */
+    /* item 0 in a room of people talking (its sound this unsteady or more, default 3 dB: chatter 4-7,
+     * steady noise under 1): touch is advised below this SNR instead, default 20 dB. Chatter measures
+     * 14-18 dB where the words are only 10 dB over it, and voice then hears 38 % of the answers. */
+    float check_chatter_unsteady_db;
+    float check_chatter_min_snr_db;
 } qlq_config;
 
 void qlq_config_default(qlq_config *cfg);
+/* Whether the room heard at item 0 drowns spoken answers, so that touch is advised: its words under
+ * check_min_snr_db over it, or under check_chatter_min_snr_db when people talk in it (its sound
+ * check_chatter_unsteady_db unsteady or more; audio_room in audio/qlq_audio.h). */
+bool qlq_room_drowns_voice(const qlq_config *cfg, float snr_db, float noise_unsteady_db);
 
 /* Item answer states in qlq_session.answers */
 enum { QLQ_ANSWER_NONE = 0, QLQ_ANSWER_SKIPPED = -1 };
@@ -266,6 +275,8 @@ typedef struct {
     qlq_date today;
     float level_db;                   /* QLQ_EV_CHECK_HEARD: speech level, dBFS */
     float snr_db;                     /* QLQ_EV_CHECK_HEARD: signal-to-noise ratio, dB */
+    float noise_unsteady_db;          /* QLQ_EV_CHECK_HEARD: how unsteady the room's sound is, dB
+                                       * (audio_room.unsteady_db: people talking 4-7, a fan under 1) */
     float echo_ms;                    /* QLQ_EV_CHECK_HEARD: how long the words' sound took to die away,
                                        * ms (over 250: a room with echo); 0 when it could not be told */
 } qlq_event;
@@ -296,7 +307,7 @@ typedef enum {
     QLQ_FX_STOP_AUDIO,      /* interrupt speech and listening */
     QLQ_FX_CREATE_SESSION,  /* write the sessions row from the state: pending */
     QLQ_FX_SAVE_CHECK,      /* item 0 result .value (1 ok, 0 skipped, -1 failed), .measured, .level_db,
-                               .snr_db, .echo_ms, .advise_touch: pending */
+                               .snr_db, .noise_unsteady_db, .echo_ms, .advise_touch: pending */
     QLQ_FX_SAVE_ANSWER,     /* .item .value .action (ANSWER|CHANGE) .source .text .confidence: pending */
     QLQ_FX_SAVE_SKIP,       /* .item .source: pending */
     QLQ_FX_SUBMIT_SESSION,  /* pending */
@@ -327,6 +338,7 @@ typedef struct {
     bool advise_touch;
     float level_db;
     float snr_db;
+    float noise_unsteady_db;
     float echo_ms;
     char text[QLQ_TEXT_MAX];
 } qlq_effect;

@@ -170,6 +170,7 @@ static void save_check(qlq_session *s, const qlq_event *ev, qlq_effects *fx, int
     e->measured = ev->type == QLQ_EV_CHECK_HEARD;
     e->level_db = ev->level_db;
     e->snr_db = ev->snr_db;
+    e->noise_unsteady_db = ev->noise_unsteady_db;
     e->echo_ms = ev->echo_ms;
     e->advise_touch = advise_touch;
     s->advise_touch_on_commit = advise_touch;
@@ -188,7 +189,7 @@ bool voice_on_check(qlq_session *s, const qlq_event *ev, qlq_effects *fx)
         return true;
     }
     if (heard) {
-        save_check(s, ev, fx, 1, ev->snr_db < s->cfg.check_min_snr_db);
+        save_check(s, ev, fx, 1, qlq_room_drowns_voice(&s->cfg, ev->snr_db, ev->noise_unsteady_db));
         return true;
     }
     s->voice_tries++;

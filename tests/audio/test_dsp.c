@@ -180,6 +180,57 @@ static void test_levels(void **state)
 }
 
 /* A real file from eSpeak NG (22050 Hz), as the TTS and the recogniser will see them. */
+/* `seconds` of noise at 16 kHz whose level changes every 100 ms (people talking: each 100 ms at a
+ * level drawn from `low_db`..`high_db`; steady when they are equal), a "word" of `word_db` in the
+ * middle (a 400 ms, 220 Hz vowel over the noise). */
+static int16_t *room_with_a_word(double seconds, double low_db, double high_db, double word_db, size_t *count)
+{
+    enum { RATE = 16000 };
+    size_t n = (size_t)(seconds * RATE), word_from = n / 2 - RATE / 5, word_to = n / 2 + RATE / 5;
+    int16_t *s = malloc(n * sizeof *s);
+    assert_non_null(s);
+    unsigned seed = 7;
+    double level = low_db;
+    for (size_t i = 0; i < n; i++) {
+        if (i % (RATE / 10) == 0)
+            level = low_db + (high_db - low_db) * (rand_r(&seed) / (double)RAND_MAX);
+        double noise = (rand_r(&seed) / (double)RAND_MAX * 2.0 - 1.0) * sqrt(3.0) * pow(10.0, level / 20.0);
+        double word = i >= word_from && i < word_to ? sqrt(2.0) * pow(10.0, word_db / 20.0) * sin(2 * M_PI * 220.0 * i / RATE)
+                                                     : 0.0;
+        s[i] = (int16_t)lrint(32767.0 * (noise + word));
+    }
+    *count = n;
+    return s;
+}
+
+static void test_room_around_a_word(void **state)
+{
+    (void)state;
+    size_t n;
+    audio_room room;
+    int16_t *steady = room_with_a_word(2.4, -50.0, -50.0, -20.0, &n);
+    assert_true(audio_measure_room(steady, n, 16000, &room));
+    assert_true(fabs(room.level_dbfs - -20.0) < 1.0);
+    assert_true(fabs(room.snr_db - 30.0) < 1.5);
+    assert_true(room.unsteady_db < 1.0);
+    free(steady);
+
+    /* chatter: its level wanders over 15 dB; the words 14 dB over its loudest moments */
+    int16_t *chatter = room_with_a_word(2.4, -50.0, -35.0, -20.0, &n);
+    assert_true(audio_measure_room(chatter, n, 16000, &room));
+    print_message("chatter: level %.1f dBFS, SNR %.1f dB, unsteady %.1f dB\n", room.level_dbfs, room.snr_db,
+                  room.unsteady_db);
+    assert_true(room.unsteady_db > 4.0);
+    assert_true(room.snr_db > 25.0); /* measured over its quiet moments: why unsteady_db is needed */
+
+    /* under five 20 ms frames: nothing to tell */
+    assert_false(audio_measure_room(chatter, 16000 / 50 * 4, 16000, &room));
+    assert_true(room.level_dbfs == -120.0 && room.snr_db == 0.0 && room.unsteady_db == 0.0);
+    assert_false(audio_measure_room(NULL, 0, 16000, &room));
+    assert_false(audio_measure_room(chatter, n, 0, &room));
+    free(chatter);
+}
+
 static void test_espeak_file(void **state)
 {
     (void)state;
@@ -219,6 +270,7 @@ int main(void)
         cmocka_unit_test(test_resample_same_rate_and_edges),
         cmocka_unit_test(test_tempo),
         cmocka_unit_test(test_levels),
+        cmocka_unit_test(test_room_around_a_word),
         cmocka_unit_test(test_espeak_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,13 +308,19 @@ static void to_check(fixture *f)
     assert_int_equal(find_fx(f, QLQ_FX_LISTEN)->item, 0);
 }
 
-static void check_heard(fixture *f, float level, float snr)
+static void check_heard_in(fixture *f, float level, float snr, float unsteady)
 {
     qlq_event ev = ev_src(QLQ_EV_CHECK_HEARD, 1, QLQ_SOURCE_VOICE);
     ev.level_db = level;
     ev.snr_db = snr;
+    ev.noise_unsteady_db = unsteady;
     ev.echo_ms = 330.0f;
     send(f, ev);
+}
+
+static void check_heard(fixture *f, float level, float snr)
+{
+    check_heard_in(f, level, snr, 0.5f); /* a steady room: a fan, a hiss */
 }
 
 static void test_check_quiet_room(void **state)
@@ -333,6 +339,38 @@ static void test_check_quiet_room(void **state)
     assert_int_equal(f.s.item, 1);
     assert_int_equal(f.s.mode, QLQ_MODE_CONTINUOUS);
     assert_listening(&f, QLQ_GRAMMAR_SCALE4);
+}
+
+/* People talking measure a good SNR (their quiet moments are the floor) and drown the words more than
+ * a steady noise of the same measure: 16 dB is advised touch in chatter, not beside a fan. */
+static void test_check_chatter_advises_touch_sooner(void **state)
+{
+    (void)state;
+    fixture f;
+    to_check(&f);
+    check_heard_in(&f, -20.0f, 16.0f, 5.0f);
+    const qlq_effect *save = find_fx(&f, QLQ_FX_SAVE_CHECK);
+    assert_true(save->advise_touch);
+    assert_true(save->noise_unsteady_db == 5.0f);
+    send(&f, ev_src(QLQ_EV_COMMITTED, 0, QLQ_SOURCE_SYSTEM));
+    assert_non_null(find_notice(&f, QLQ_MSG_CHECK_NOISY));
+    assert_int_equal(f.s.mode, QLQ_MODE_MANUAL);
+
+    fixture steady;
+    to_check(&steady);
+    check_heard_in(&steady, -20.0f, 16.0f, 0.5f);
+    assert_false(find_fx(&steady, QLQ_FX_SAVE_CHECK)->advise_touch);
+
+    fixture loud_chatter; /* chatter well under the words: voice stays on */
+    to_check(&loud_chatter);
+    check_heard_in(&loud_chatter, -20.0f, 24.0f, 6.0f);
+    assert_false(find_fx(&loud_chatter, QLQ_FX_SAVE_CHECK)->advise_touch);
+
+    fixture chatter_at_the_line; /* the thresholds are configurable (qlq_config) */
+    to_check(&chatter_at_the_line);
+    chatter_at_the_line.s.cfg.check_chatter_unsteady_db = 6.0f;
+    check_heard_in(&chatter_at_the_line, -20.0f, 16.0f, 5.0f);
+    assert_false(find_fx(&chatter_at_the_line, QLQ_FX_SAVE_CHECK)->advise_touch);
 }
 
 static void test_check_noisy_room_advises_touch(void **state)
@@ -476,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_item_29_listens_on_seven_point_scale),
         cmocka_unit_test(test_check_quiet_room),
         cmocka_unit_test(test_check_noisy_room_advises_touch),
+        cmocka_unit_test(test_check_chatter_advises_touch_sooner),
         cmocka_unit_test(test_check_never_heard_fails_after_retries),
         cmocka_unit_test(test_late_voice_report_changes_nothing),
     };

@@ -291,12 +291,88 @@ static void test_session_answered_over_the_reading(void **state)
     clean_up(&r);
 }
 
+/* Item 0's "oui" in a room: `noise` "babble" (five eSpeak voices reading at once, as
+ * tools/corpus/make-corpus.sh makes it) or "white", `snr_db` under the word's level. */
+static void say_oui_in(const char *dir, const char *noise, double snr_db)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cd '%s' && rms() { sox \"$1\" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}'; } && "
+             "espeak-ng -v fr -s 150 -w w.wav 'oui' && sox -R w.wav -r 16000 word.wav norm -6 && "
+             "sox -R word.wav said.wav pad 0.5 0.7 && len=$(soxi -D said.wav) && "
+             "if [ %s = babble ]; then i=0; for v in fr+m4 fr+m8 fr-be+m5 en+f2 en+m2; do "
+             "espeak-ng -v $v -s $((140 + i * 12)) -w b$i.wav 'le médecin passera dans la matinée pour les "
+             "résultats de votre prise de sang' && sox -R b$i.wav -r 16000 -c 1 bb$i.wav trim 0.$((3 + i)) $len; "
+             "i=$((i + 1)); done && sox -R -m bb0.wav bb1.wav bb2.wav bb3.wav bb4.wav noise.wav norm -6; "
+             "else sox -R -n -r 16000 -c 1 -b 16 noise.wav synth $len whitenoise vol 0.1; fi && "
+             "g=$(awk -v w=$(rms word.wav) -v n=$(rms noise.wav) 'BEGIN {print w / n / 10 ^ (%.1f / 20)}') && "
+             "sox -R -m -v 1 said.wav -v $g noise.wav turns/000.wav && rm -f w.wav word.wav said.wav b*.wav noise.wav",
+             dir, noise, snr_db);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Item 0 alone: what the kiosk advises after hearing `noise` at `snr_db` around the patient's "oui". */
+static bool touch_advised_in(const char *noise, double snr_db, double *measured_snr, double *unsteady)
+{
+    voice_run r;
+    prepare(&r);
+    say_oui_in(r.dir, noise, snr_db);
+    char *argv[] = {(char *)kiosk_binary(), "--ui", "text", "--lang", "fr", "--db", r.db_path, "--audio-in", r.turns,
+                    "--audio-out", r.out, "--audio-speed", "1000", NULL};
+    child_proc c;
+    assert_int_equal(child_start(&c, argv, r.log), 0);
+    const char *identity[][2] = {
+        {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
+    for (size_t i = 0; i < 5; i++) {
+        expect_prompt(&c, identity[i][0]);
+        assert_int_equal(child_send(&c, identity[i][1]), 0);
+    }
+    char line[1024];
+    bool item_1 = false;
+    while (!item_1 && child_read_line(&c, line, sizeof line, WAIT_MS))
+        item_1 = strncmp(line, "? item 1", 8) == 0;
+    assert_true(item_1);
+    child_close_input(&c);
+    assert_int_equal(child_wait(&c), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open_v2(r.db_path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM sessions WHERE json_extract(metadata, '$.audio_check') = "
+                                      "'ok'"), 1);
+    bool advised = db_query_int(db, "SELECT json_extract(metadata, '$.advise_touch') FROM sessions") == 1;
+    *measured_snr = db_query_int(db, "SELECT round(json_extract(metadata, '$.audio_snr_db') * 10) FROM sessions") / 10.0;
+    *unsteady =
+        db_query_int(db, "SELECT round(json_extract(metadata, '$.audio_noise_unsteady_db') * 10) FROM sessions") / 10.0;
+    sqlite3_close(db);
+    assert_int_equal(file_count_lines_with(r.log, "microphone check: the words at"), 1); /* the admin's why */
+    clean_up(&r);
+    return advised;
+}
+
+/* People talking in the waiting room measure a fair SNR at item 0 (their quiet moments are taken for
+ * the room's floor), and voice then hears a third of the answers: touch is advised. A steady noise
+ * measured alike leaves voice on (it hears four in five answers there). */
+static void test_chatter_at_item_0_advises_touch(void **state)
+{
+    (void)state;
+    double snr, unsteady;
+    bool advised = touch_advised_in("babble", 8.0, &snr, &unsteady);
+    print_message("people talking 8 dB under the word: measured SNR %.1f dB, unsteady %.1f dB\n", snr, unsteady);
+    assert_true(advised);
+    assert_true(unsteady >= 3.0);
+    assert_true(snr >= 12.0); /* the SNR alone would have left voice on */
+    advised = touch_advised_in("white", 15.0, &snr, &unsteady);
+    print_message("white noise 15 dB under the word: measured SNR %.1f dB, unsteady %.1f dB\n", snr, unsteady);
+    assert_false(advised);
+    assert_true(unsteady < 3.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_whole_session_answered_by_voice),
         cmocka_unit_test(test_whole_session_answered_by_voice_in_english),
         cmocka_unit_test(test_session_answered_over_the_reading),
+        cmocka_unit_test(test_chatter_at_item_0_advises_touch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

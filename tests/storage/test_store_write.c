@@ -258,11 +258,13 @@ static void test_check_result_keeps_measurements(void **state)
 {
     fixture *f = *state;
     const char *sid = tu_uuid(1);
-    store_check noisy = {.result = "ok", .measured = true, .level_dbfs = -21.46, .snr_db = 7.04, .advise_touch = true};
+    store_check noisy = {.result = "ok", .measured = true, .level_dbfs = -21.46, .snr_db = 7.04,
+                         .noise_unsteady_db = 5.26, .advise_touch = true};
     assert_int_equal(store_record_check_result(f->st, sid, &noisy, STORE_SOURCE_VOICE, TU_T0 + 1), STORE_OK);
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_check' FROM sessions"), "ok");
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_snr_db' FROM sessions"), "7.0");
     assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_level_dbfs' FROM sessions"), "-21.5");
+    assert_string_equal(q_text(f, "SELECT metadata ->> '$.audio_noise_unsteady_db' FROM sessions"), "5.3");
     assert_int_equal(q_int(f, "SELECT metadata ->> '$.advise_touch' FROM sessions"), 1);
     assert_int_equal(q_int(f, "SELECT count(*) FROM sessions WHERE metadata ->> '$.audio_echo_ms' IS NULL"), 1);
     store_check echoing = {.result = "ok", .measured = true, .level_dbfs = -20, .snr_db = 40, .echo_ms = 412.4};
@@ -283,6 +285,9 @@ static void test_check_result_keeps_measurements(void **state)
     assert_int_equal(store_record_check_result(f->st, sid, &no_echo, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
     no_echo.echo_ms = -1;
     assert_int_equal(store_record_check_result(f->st, sid, &no_echo, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
+    store_check unsteady_nan = {.result = "ok", .measured = true, .level_dbfs = -20, .snr_db = 3, .noise_unsteady_db = NAN};
+    assert_int_equal(store_record_check_result(f->st, sid, &unsteady_nan, STORE_SOURCE_VOICE, TU_T0 + 3),
+                     STORE_ERR_INVALID);
     assert_int_equal(store_record_check_result(f->st, sid, NULL, STORE_SOURCE_VOICE, TU_T0 + 3), STORE_ERR_INVALID);
     assert_int_equal(q_int(f, "SELECT count(*) FROM answer_events"), 4); /* the four valid checks */
 }
