@@ -99,6 +99,17 @@ static void expect_prompt(child_proc *c, const char *expected)
     assert_string_equal(prompt, expected);
 }
 
+/* The terminal's identity prompts, answered for a patient who chose voice. */
+static void give_identity(child_proc *c)
+{
+    const char *identity[][2] = {
+        {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
+    for (size_t i = 0; i < 5; i++) {
+        expect_prompt(c, identity[i][0]);
+        assert_int_equal(child_send(c, identity[i][1]), 0);
+    }
+}
+
 typedef struct {
     char dir[32], turns[128], db_path[128], out[128], log[128];
     int saved[31], confirmed[31];
@@ -126,12 +137,7 @@ static void run_kiosk_in(voice_run *r, const char *lang, const char *room)
                     room ? "--audio-room" : NULL, (char *)room, NULL};
     child_proc c;
     assert_int_equal(child_start(&c, argv, r->log), 0);
-    const char *identity[][2] = {
-        {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
-    for (size_t i = 0; i < 5; i++) {
-        expect_prompt(&c, identity[i][0]);
-        assert_int_equal(child_send(&c, identity[i][1]), 0);
-    }
+    give_identity(&c);
     char line[1024];
     while (child_read_line(&c, line, sizeof line, WAIT_MS)) {
         int item, score;
@@ -321,12 +327,7 @@ static bool touch_advised_in(const char *noise, double snr_db, double *measured_
                     "--audio-out", r.out, "--audio-speed", "1000", NULL};
     child_proc c;
     assert_int_equal(child_start(&c, argv, r.log), 0);
-    const char *identity[][2] = {
-        {"consent", "yes"}, {"initials", "vo"}, {"birth_date", "1938-06-06"}, {"mode", "continuous"}, {"audio", "on"}};
-    for (size_t i = 0; i < 5; i++) {
-        expect_prompt(&c, identity[i][0]);
-        assert_int_equal(child_send(&c, identity[i][1]), 0);
-    }
+    give_identity(&c);
     char line[1024];
     bool item_1 = false;
     while (!item_1 && child_read_line(&c, line, sizeof line, WAIT_MS))
