@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bench_util.h"
 #include "qlq_asr.h"
 #include "qlq_audio.h"
 #include "qlq_core.h"
@@ -188,26 +189,12 @@ static void place_answer(const char *dir, int n, const audio_pcm *answer, size_t
     free(s);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double quantile(double *v, int n, double q)
-{
-    if (n == 0)
-        return NAN;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return v[(int)(q * (n - 1) + 0.5)];
-}
-
 static void print_tally(const char *label, tally *t)
 {
     printf("%-34s %5d  stopped %5.1f %%  after first sound: median %4.0f ms, p90 %4.0f ms  right %5.1f %%  "
            "asked again %5.1f %%  wrong %4.1f %% (%d)\n",
-           label, t->cases, 100.0 * t->stopped / (t->cases ? t->cases : 1), quantile(t->latency_ms, t->n_latency, 0.5),
-           quantile(t->latency_ms, t->n_latency, 0.9), 100.0 * t->right / (t->cases ? t->cases : 1),
+           label, t->cases, 100.0 * t->stopped / (t->cases ? t->cases : 1), bench_quantile(t->latency_ms, t->n_latency, 0.5),
+           bench_quantile(t->latency_ms, t->n_latency, 0.9), 100.0 * t->right / (t->cases ? t->cases : 1),
            100.0 * t->asked / (t->cases ? t->cases : 1), 100.0 * t->wrong / (t->cases ? t->cases : 1), t->wrong);
 }
 

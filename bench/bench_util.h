@@ -2,6 +2,7 @@
 #ifndef BENCH_UTIL_H
 #define BENCH_UTIL_H
 
+#include <math.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -17,6 +18,15 @@ static inline int bench_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
     return (x > y) - (x < y);
+}
+
+/* Sorts v and returns its q-quantile (0..1, the nearest rank); NAN when v is empty. */
+static inline double bench_quantile(double *v, int n, double q)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+    return v[(int)(q * (n - 1) + 0.5)];
 }
 
 /* Sorts v and returns its median. */

@@ -24,14 +24,6 @@ typedef struct {
     int n, advised, advised_by_snr;
 } room_tally;
 
-static double quantile(double *v, int n, double q)
-{
-    if (n == 0)
-        return 0.0;
-    qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
-    return v[(int)(q * (n - 1) + 0.5)];
-}
-
 static int room_index(const char *condition)
 {
     for (int i = 0; i < ROOMS; i++)
@@ -92,8 +84,8 @@ int main(int argc, char **argv)
         if (t->n == 0)
             continue;
         printf("%-10s %5d  %5.1f %5.1f %5.1f     %5.1f %5.1f %5.1f     %5.1f %% (%5.1f %%)\n", rooms[r], t->n,
-               quantile(t->snr, t->n, 0.1), quantile(t->snr, t->n, 0.5), quantile(t->snr, t->n, 0.9),
-               quantile(t->unsteady, t->n, 0.1), quantile(t->unsteady, t->n, 0.5), quantile(t->unsteady, t->n, 0.9),
+               bench_quantile(t->snr, t->n, 0.1), bench_quantile(t->snr, t->n, 0.5), bench_quantile(t->snr, t->n, 0.9),
+               bench_quantile(t->unsteady, t->n, 0.1), bench_quantile(t->unsteady, t->n, 0.5), bench_quantile(t->unsteady, t->n, 0.9),
                100.0 * t->advised / t->n, 100.0 * t->advised_by_snr / t->n);
     }
     return 0;
